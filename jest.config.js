@@ -1,0 +1,42 @@
+// @ts-check
+const { readFileSync } = require('node:fs');
+
+// The @app/* aliases live in tsconfig.json only; Jest derives its mapper from them.
+const { compilerOptions } = JSON.parse(readFileSync(`${__dirname}/tsconfig.json`, 'utf8'));
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace('/*', '/(.*)')}$`,
+    `<rootDir>/${target.replace('/*', '/$1')}`,
+  ]),
+);
+
+// SWC keeps decorator metadata, which Nest's DI and our @Traced() tests rely on.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2023',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const shared = { rootDir: __dirname, moduleNameMapper, transform, testEnvironment: 'node' };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // End-to-end suites start real processes; they share ports and brokers, so run them one at a time.
+      maxWorkers: 1,
+    },
+  ],
+};
