@@ -29,14 +29,14 @@ const shared = { rootDir: __dirname, moduleNameMapper, transform, testEnvironmen
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // End-to-end suites each start the whole system; on a 2-core machine they run best one at a time.
+  maxWorkers: 1,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // End-to-end suites start real processes; they share ports and brokers, so run them one at a time.
-      maxWorkers: 1,
     },
   ],
 };

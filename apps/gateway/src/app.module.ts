@@ -1,0 +1,30 @@
+import { ConfigModule } from '@app/config';
+import { validationOptions } from '@app/contracts';
+import { LoggingModule } from '@app/logging';
+import { TracingModule } from '@app/tracing';
+import { RpcClientsModule } from '@app/transport';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { HttpErrorFilter } from './errors/http-error.filter';
+import { HealthModule } from './health/health.module';
+import { OrdersController } from './orders/orders.controller';
+import { UsersController } from './users/users.controller';
+
+const infrastructure = [
+  ConfigModule.forApp('gateway'),
+  LoggingModule,
+  TracingModule,
+  RpcClientsModule.register(['users', 'orders']),
+];
+
+const globalProviders = [
+  { provide: APP_PIPE, useValue: new ValidationPipe(validationOptions()) },
+  { provide: APP_FILTER, useClass: HttpErrorFilter },
+];
+
+@Module({
+  imports: [...infrastructure, HealthModule],
+  controllers: [UsersController, OrdersController],
+  providers: globalProviders,
+})
+export class AppModule {}

@@ -1,0 +1,61 @@
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from '@app/contracts';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import type { Request, Response } from 'express';
+import { ErrorBody } from './error-body';
+import { ERROR_STATUS } from './error-status';
+
+/**
+ * The gateway's one exit for errors: every failure becomes the same JSON body, carrying the trace id and the
+ * request id. A 5xx says nothing about its cause; the cause is logged, under the same trace id.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const { statusCode, message } = describe(exception);
+
+    if (statusCode >= HttpStatus.INTERNAL_SERVER_ERROR) {
+      this.logger.error({ err: exception }, `request failed with ${statusCode}`);
+    }
+    const body: ErrorBody = {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message,
+      traceId: trace.getActiveSpan()?.spanContext().traceId ?? null,
+      requestId: request.id ?? null,
+    };
+    response.status(statusCode).json(body);
+  }
+}
+
+function describe(exception: unknown): { statusCode: number; message: string } {
+  if (exception instanceof DomainError) {
+    const statusCode = ERROR_STATUS[exception.code];
+    return { statusCode, message: statusCode >= 500 ? publicMessage(statusCode) : exception.message };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    return { statusCode, message: statusCode >= 500 ? publicMessage(statusCode) : httpMessage(exception) };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: publicMessage(500) };
+}
+
+// ValidationPipe puts a list of messages in the response; join them so `message` is always a string.
+function httpMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function publicMessage(statusCode: number): string {
+  if (statusCode === HttpStatus.SERVICE_UNAVAILABLE) return 'A service this request needs is unavailable';
+  if (statusCode === HttpStatus.GATEWAY_TIMEOUT) return 'A service this request needs did not answer in time';
+  return 'Internal server error';
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { envSchema } from './env.schema';
+
+export type AppName = 'gateway' | 'user' | 'order';
+
+export interface RpcEndpoint {
+  host: string;
+  port: number;
+}
+
+/** Typed, grouped view of the environment. Built once, usable before Nest's DI exists. */
+export interface AppConfig {
+  app: AppName;
+  environment: 'development' | 'production' | 'test';
+  log: { level: string; format: 'json' | 'pretty' };
+  gateway: { port: number };
+  user: { httpPort: number; rpc: RpcEndpoint };
+  order: { httpPort: number; rpc: RpcEndpoint };
+  rpc: { bindHost: string; timeoutMs: number };
+  baggageAllowlist: readonly string[];
+  /** The database of the app being configured; undefined for the gateway. */
+  databaseUrl?: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(issues: readonly string[]) {
+    super(`Invalid environment:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const DATABASE_URL_VARIABLE = { user: 'USER_DATABASE_URL', order: 'ORDER_DATABASE_URL' } as const;
+
+/** Validates `env` for one app and returns its config; throws a message naming each bad variable. */
+export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigValidationError(parsed.error.issues.map(describeIssue));
+  }
+  const e = parsed.data;
+  const databaseUrl = app === 'gateway' ? undefined : e[DATABASE_URL_VARIABLE[app]];
+  if (app !== 'gateway' && !databaseUrl) {
+    throw new ConfigValidationError([`${DATABASE_URL_VARIABLE[app]}: required by the ${app} service`]);
+  }
+  return {
+    app,
+    environment: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    gateway: { port: e.GATEWAY_PORT },
+    user: { httpPort: e.USER_HTTP_PORT, rpc: { host: e.USER_RPC_HOST, port: e.USER_RPC_PORT } },
+    order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
+    rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
+    baggageAllowlist: e.BAGGAGE_ALLOWLIST,
+    databaseUrl,
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+}
+
+let cached: AppConfig | undefined;
+
+/** The config of this process, validated on first use; fails fast at start-up. */
+export function loadConfig(app: AppName): AppConfig {
+  if (cached?.app !== app) cached = parseConfig(app, process.env);
+  return cached;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const optionalUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .refine((value) => value === undefined || URL.canParse(value), 'must be a valid URL');
+
+/**
+ * Every variable the apps read, in one place, with its default.
+ * `.env.example` lists the same keys; a unit test keeps the two in sync.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+
+  GATEWAY_PORT: port.default(3000),
+  USER_HTTP_PORT: port.default(3001),
+  USER_RPC_HOST: z.string().min(1).default('127.0.0.1'),
+  USER_RPC_PORT: port.default(4001),
+  ORDER_HTTP_PORT: port.default(3002),
+  ORDER_RPC_HOST: z.string().min(1).default('127.0.0.1'),
+  ORDER_RPC_PORT: port.default(4002),
+  /** Address the RPC servers bind to; 0.0.0.0 inside containers. */
+  RPC_BIND_HOST: z.string().min(1).default('127.0.0.1'),
+
+  USER_DATABASE_URL: optionalUrl,
+  ORDER_DATABASE_URL: optionalUrl,
+
+  RPC_TIMEOUT_MS: positiveMs.default(3000),
+  /** Comma-separated baggage keys a client may send through the gateway to the services. */
+  BAGGAGE_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,89 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const MAX_ORDER_ITEMS = 50;
+
+export class OrderItemInput {
+  @ApiProperty({ example: 'BOOK-001', pattern: '^[A-Za-z0-9._-]{1,64}$' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1 to 64 letters, digits, dots, dashes or underscores' })
+  sku!: string;
+
+  @ApiProperty({ example: 2, minimum: 1, maximum: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  quantity!: number;
+
+  @ApiProperty({ example: 1999, minimum: 1, maximum: 1_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  unitPriceCents!: number;
+}
+
+/** Validated at the gateway and again by the order service, with the same rules. */
+export class CreateOrderRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userId!: string;
+
+  @ApiProperty({ type: [OrderItemInput], minItems: 1, maxItems: MAX_ORDER_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemInput)
+  items!: OrderItemInput[];
+}
+
+export class ListUserOrdersRequest {
+  @IsUUID()
+  userId!: string;
+}
+
+export type OrderStatus = 'created';
+
+export class OrderView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty({ enum: ['created'] })
+  status!: OrderStatus;
+
+  @ApiProperty()
+  totalCents!: number;
+
+  @ApiProperty({ type: [OrderItemInput] })
+  items!: OrderItemInput[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class OrderCreatedEvent {
+  @IsUUID()
+  orderId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsInt()
+  @Min(0)
+  totalCents!: number;
+}

@@ -1,0 +1,8 @@
+/**
+ * What a typed client needs from a transport. The tracing library implements it on top of Nest's
+ * ClientProxy, adding spans, trace context and timeouts, so the typed clients stay transport-free.
+ */
+export interface RpcClient {
+  send<TResult>(pattern: string, payload: unknown): Promise<TResult>;
+  emit(pattern: string, payload: unknown): Promise<void>;
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '@app/config';
+import { propagation } from '@opentelemetry/api';
+import type { Params } from 'nestjs-pino';
+import type { LevelWithSilent } from 'pino';
+
+/** Must match REQUEST_ID_BAGGAGE_KEY in @app/tracing; kept literal so logging does not depend on tracing. */
+const REQUEST_ID_BAGGAGE_KEY = 'request.id';
+
+/** Paths never logged: credentials in headers, and anything that looks like a secret in a payload. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.databaseUrl',
+  '*.connectionString',
+];
+
+const PROBE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * One pino configuration for every app. Trace and span ids are added by @opentelemetry/instrumentation-pino
+ * (`trace_id`, `span_id`, `trace_flags`); the mixin adds the request id that travels as baggage, so a line
+ * logged deep inside a service still names the gateway request that caused it.
+ */
+export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Params {
+  return {
+    pinoHttp: {
+      level: config.log.level,
+      base: { service: config.app },
+      messageKey: 'msg',
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      mixin: requestIdFromBaggage,
+      // The gateway's request-context middleware has already settled the id (req.id) by now.
+      genReqId: (req) => req.id ?? randomUUID(),
+      customLogLevel: levelForStatus,
+      autoLogging: { ignore: (req: IncomingMessage) => PROBE_PATHS.test(req.url ?? '') },
+      transport:
+        config.log.format === 'pretty'
+          ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', messageFormat: '[{service}] {msg}' } }
+          : undefined,
+    },
+  };
+}
+
+function requestIdFromBaggage(): Record<string, string> {
+  const requestId = propagation.getActiveBaggage()?.getEntry(REQUEST_ID_BAGGAGE_KEY)?.value;
+  return requestId ? { request_id: requestId } : {};
+}
+
+function levelForStatus(_req: IncomingMessage, res: ServerResponse, err?: Error): LevelWithSilent {
+  if (err || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  return 'info';
+}

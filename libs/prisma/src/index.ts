@@ -1,0 +1,2 @@
+export * from './prisma-errors';
+export * from './prisma.module';

@@ -1,0 +1,105 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { Attributes, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { DomainError, RpcClient } from '@app/contracts';
+import { Observable, TimeoutError, lastValueFrom, timeout } from 'rxjs';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM_NAME,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_SYSTEM_NAME,
+  RPC_SYSTEM_NESTJS,
+} from './semconv';
+import { injectTraceHeaders } from './trace-headers';
+import type { TransportCarrier } from './transport-carrier';
+
+export interface TracedRpcClientOptions {
+  carrier: TransportCarrier;
+  timeoutMs: number;
+  /** Static attributes for every span, e.g. `server.address` and `server.port`. */
+  attributes?: Attributes;
+}
+
+const tracer = trace.getTracer('@app/tracing');
+
+/** Connection failures that mean "the service is not there", as opposed to "it failed". */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+/**
+ * An RpcClient over any Nest ClientProxy. Each call gets a CLIENT span (PRODUCER for events) whose
+ * context travels with the message, a timeout, and errors translated to DomainErrors with stable codes.
+ */
+export class TracedRpcClient implements RpcClient {
+  constructor(
+    private readonly proxy: ClientProxy,
+    private readonly options: TracedRpcClientOptions,
+  ) {}
+
+  send<TResult>(pattern: string, payload: unknown): Promise<TResult> {
+    return this.traced(
+      pattern,
+      SpanKind.CLIENT,
+      { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern },
+      (headers) => this.proxy.send<TResult>(pattern, this.options.carrier.attach(payload, headers)),
+    );
+  }
+
+  async emit(pattern: string, payload: unknown): Promise<void> {
+    await this.traced(
+      `send ${pattern}`,
+      SpanKind.PRODUCER,
+      {
+        [ATTR_MESSAGING_SYSTEM_NAME]: this.options.carrier.messagingSystem,
+        [ATTR_MESSAGING_DESTINATION_NAME]: pattern,
+        [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+        [ATTR_MESSAGING_OPERATION_NAME]: 'emit',
+      },
+      (headers) => this.proxy.emit(pattern, this.options.carrier.attach(payload, headers)),
+    );
+  }
+
+  private traced<T>(
+    spanName: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    call: (headers: Record<string, string>) => Observable<T>,
+  ): Promise<T> {
+    const spanOptions = { kind, attributes: { ...this.options.attributes, ...attributes } };
+    return tracer.startActiveSpan(spanName, spanOptions, async (span) => {
+      try {
+        // Inject inside the span so the receiver's span becomes its child.
+        const response$ = call(injectTraceHeaders()).pipe(timeout(this.options.timeoutMs));
+        return await lastValueFrom(response$, { defaultValue: undefined as T });
+      } catch (error) {
+        const failure = toDomainError(error, spanName);
+        recordFailure(span, error, failure);
+        throw failure;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+
+/** Maps whatever the transport threw to a DomainError with a stable code the gateway can map. */
+export function toDomainError(error: unknown, operation: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const remote = DomainError.fromPayload(error);
+  if (remote) return remote;
+  if (error instanceof TimeoutError) {
+    return new DomainError('SERVICE_TIMEOUT', `${operation} did not answer in time`);
+  }
+  if (UNREACHABLE_CODES.has((error as { code?: string } | null)?.code ?? '')) {
+    return new DomainError('SERVICE_UNAVAILABLE', `${operation} is unreachable`);
+  }
+  return new DomainError('INTERNAL', `${operation} failed`);
+}
+
+function recordFailure(span: Span, cause: unknown, failure: DomainError): void {
+  // The original error (a socket error, a timeout) says more than the mapped one.
+  span.recordException(cause instanceof Error ? cause : failure);
+  span.setAttribute(ATTR_ERROR_TYPE, failure.code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+}

@@ -1,0 +1,99 @@
+import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
+import { Attributes, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { Observable, finalize, from, isObservable, tap } from 'rxjs';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM_NAME,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_SYSTEM_NAME,
+  RPC_SYSTEM_NESTJS,
+} from './semconv';
+import { extractTraceContext } from './trace-headers';
+import type { TransportCarrier } from './transport-carrier';
+
+const tracer = trace.getTracer('@app/tracing');
+
+/** The part of Nest's Server the mixin relies on; structural, so every transport's server class fits. */
+interface HandlerRegistry {
+  addHandler(pattern: unknown, callback: MessageHandler, isEventHandler?: boolean, extras?: Record<string, unknown>): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin base must accept any constructor
+type ServerClass = new (...args: any[]) => HandlerRegistry;
+
+/**
+ * Adds trace context to any Nest transport server: every handler, for messages and events alike, runs inside
+ * a SERVER (or CONSUMER) span that continues the caller's trace. It hooks `addHandler`, the public method Nest
+ * uses to register each @MessagePattern and @EventPattern, so handlers, guards, pipes and interceptors all run
+ * inside the span and need no code of their own.
+ */
+export function TracedServer<TBase extends ServerClass>(Base: TBase, carrier: TransportCarrier) {
+  class TracedServerMixin extends Base {
+    override addHandler(
+      pattern: unknown,
+      callback: MessageHandler,
+      isEventHandler = false,
+      extras: Record<string, unknown> = {},
+    ): void {
+      const normalized = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
+      const traced = traceHandler(normalized, callback, isEventHandler, carrier);
+      super.addHandler(pattern, traced, isEventHandler, extras);
+    }
+  }
+  return TracedServerMixin;
+}
+
+function traceHandler(
+  pattern: string,
+  handler: MessageHandler,
+  isEvent: boolean,
+  carrier: TransportCarrier,
+): MessageHandler {
+  const [name, kind, attributes] = isEvent
+    ? [`process ${pattern}`, SpanKind.CONSUMER, consumerAttributes(pattern, carrier)]
+    : [pattern, SpanKind.SERVER, { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern }];
+
+  return async (data: unknown, rpcContext: BaseRpcContext) => {
+    const { payload, headers } = carrier.read(data, rpcContext);
+    const parent = extractTraceContext(headers);
+    const span = tracer.startSpan(name, { kind, attributes }, parent);
+    const active = trace.setSpan(parent, span);
+    try {
+      const result: unknown = await context.with(active, () => handler(payload, rpcContext));
+      // Nest's RPC proxy returns an Observable that may still error (exception filters run inside it).
+      return endWhenSettled(span, isObservable(result) ? result : from([result]));
+    } catch (error) {
+      recordError(span, error);
+      span.end();
+      throw error;
+    }
+  };
+}
+
+function endWhenSettled<T>(span: Span, result$: Observable<T>): Observable<T> {
+  return result$.pipe(
+    tap({ error: (error: unknown) => recordError(span, error) }),
+    finalize(() => span.end()),
+  );
+}
+
+function consumerAttributes(pattern: string, carrier: TransportCarrier): Attributes {
+  return {
+    [ATTR_MESSAGING_SYSTEM_NAME]: carrier.messagingSystem,
+    [ATTR_MESSAGING_DESTINATION_NAME]: pattern,
+    [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_OPERATION_NAME]: 'handle',
+  };
+}
+
+/** Services answer with `{code, message}` payloads (see RpcExceptionFilter); raw errors are bugs. */
+function recordError(span: Span, error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as { message?: unknown } | null)?.message;
+  span.recordException(error instanceof Error ? error : { name: String(code ?? 'Error'), message: String(message) });
+  if (typeof code === 'string') span.setAttribute(ATTR_ERROR_TYPE, code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : undefined });
+}

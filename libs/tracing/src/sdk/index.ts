@@ -1,0 +1,2 @@
+// The entry point each app's tracing.ts imports first. It must load nothing that gets instrumented.
+export { shutdownTracing, startTracing, type TracingOptions } from './start-tracing';

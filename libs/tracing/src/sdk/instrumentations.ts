@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { PrismaInstrumentation } from '@prisma/instrumentation';
+
+/** Paths that probes hit every few seconds; tracing them would bury real traffic. */
+const UNTRACED_PATHS = ['/health', '/metrics'];
+
+export function isUntracedPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0];
+  return UNTRACED_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/**
+ * Only what the template uses: no auto-instrumentations meta package, so no fs, dns or net spans.
+ * Nest's own transports are traced by our propagation layer (libs/tracing/src/propagation).
+ */
+export function createInstrumentations() {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
+    }),
+    // Middleware and router layers add one span each per request and say nothing Nest's spans don't.
+    new ExpressInstrumentation({
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+    }),
+    new NestInstrumentation(),
+    // Correlation only: logs go to stdout, not to an OTel logs pipeline.
+    new PinoInstrumentation({ disableLogSending: true }),
+    new PrismaInstrumentation(),
+  ];
+}

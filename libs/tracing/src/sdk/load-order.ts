@@ -1,0 +1,21 @@
+/** Modules that are patched on load; if one is already in the require cache, its calls will not be traced. */
+const INSTRUMENTED_MODULES = ['@nestjs/core', 'express', 'pg', 'pino', '@prisma/client'];
+
+export class TracingStartedTooLateError extends Error {
+  constructor(loaded: string[]) {
+    super(
+      `OpenTelemetry started after ${loaded.join(', ')} loaded, so they would not be traced. ` +
+        `Import the app's tracing file on the first line of main.ts.`,
+    );
+    this.name = 'TracingStartedTooLateError';
+  }
+}
+
+/** Fails start-up loudly instead of producing silently incomplete traces. */
+export function assertNothingInstrumentedLoaded(cache: NodeJS.Dict<NodeModule> = require.cache): void {
+  const paths = Object.keys(cache);
+  const loaded = INSTRUMENTED_MODULES.filter((name) =>
+    paths.some((path) => path.includes(`/node_modules/${name}/`)),
+  );
+  if (loaded.length > 0) throw new TracingStartedTooLateError(loaded);
+}

@@ -1,0 +1,2 @@
+export { Traced } from './traced.decorator';
+export type { TracedOptions } from './traced.decorator';

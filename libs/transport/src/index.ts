@@ -1,0 +1,4 @@
+export * from './rpc-clients.module';
+export * from './rpc-controller.decorator';
+export * from './rpc-exception.filter';
+export * from './tcp.transport';

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
+import { Stack } from './support/stack';
+import { parseTraceHeader } from './support/traceparent';
+
+const receiver = new OtlpReceiver();
+let stack: Stack;
+
+beforeAll(async () => {
+  await receiver.start();
+  stack = await new Stack({ otlpEndpoint: receiver.endpoint }).start();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver.stop();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { response, status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+/** Every error: the documented body, and the trace id of the request's own trace. */
+function expectErrorBody(result: Awaited<ReturnType<typeof call>>, statusCode: number) {
+  expect(result.status).toBe(statusCode);
+  expect(result.body).toEqual({
+    statusCode,
+    error: expect.any(String),
+    message: expect.any(String),
+    traceId: parseTraceHeader(result.response.headers.get('traceresponse')).traceId,
+    requestId: result.response.headers.get('x-request-id'),
+  });
+}
+
+const email = () => `user-${randomUUID()}@example.com`;
+
+describe('gateway API errors', () => {
+  it('creates a user with the documented shape', async () => {
+    const result = await call('POST', '/users', { email: email(), name: 'Grace' });
+    expect(result.status).toBe(201);
+    expect(result.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      email: expect.any(String),
+      name: 'Grace',
+      orderCount: 0,
+      createdAt: expect.any(String),
+    });
+  });
+
+  it('answers 409 to a duplicate email', async () => {
+    const address = email();
+    expect((await call('POST', '/users', { email: address, name: 'A' })).status).toBe(201);
+    expectErrorBody(await call('POST', '/users', { email: address, name: 'B' }), 409);
+  });
+
+  it.each([
+    ['a missing name', { email: 'x@example.com' }],
+    ['a bad email', { email: 'not-an-email', name: 'A' }],
+    ['an unknown field', { email: 'x@example.com', name: 'A', admin: true }],
+    ['an empty name', { email: 'x@example.com', name: '' }],
+  ])('answers 400 to %s', async (_case, body) => {
+    expectErrorBody(await call('POST', '/users', body), 400);
+  });
+
+  it('answers 400 to broken JSON', async () => {
+    expectErrorBody(await call('POST', '/users', '{"email": '), 400);
+  });
+
+  it('answers 404 to an unknown user and 400 to a malformed id', async () => {
+    expectErrorBody(await call('GET', `/users/${randomUUID()}`), 404);
+    expectErrorBody(await call('GET', '/users/not-a-uuid'), 400);
+    expectErrorBody(await call('GET', `/users/${randomUUID()}/orders`), 404);
+  });
+
+  it('answers 404 to an unknown order and 400 to a malformed id', async () => {
+    expectErrorBody(await call('GET', `/orders/${randomUUID()}`), 404);
+    expectErrorBody(await call('GET', '/orders/123'), 400);
+  });
+
+  it('answers 422 to an order for an unknown user', async () => {
+    const result = await call('POST', '/orders', {
+      userId: randomUUID(),
+      items: [{ sku: 'A', quantity: 1, unitPriceCents: 100 }],
+    });
+    expectErrorBody(result, 422);
+  });
+
+  it.each([
+    ['no items', []],
+    ['51 items', Array.from({ length: 51 }, () => ({ sku: 'A', quantity: 1, unitPriceCents: 1 }))],
+    ['a zero quantity', [{ sku: 'A', quantity: 0, unitPriceCents: 1 }]],
+    ['a fractional price', [{ sku: 'A', quantity: 1, unitPriceCents: 1.5 }]],
+    ['a negative price', [{ sku: 'A', quantity: 1, unitPriceCents: -1 }]],
+    ['a string quantity', [{ sku: 'A', quantity: '1', unitPriceCents: 1 }]],
+  ])('answers 400 to an order with %s', async (_case, items) => {
+    expectErrorBody(await call('POST', '/orders', { userId: randomUUID(), items }), 400);
+  });
+
+  it('lists the orders of a user, newest first', async () => {
+    const user = (await call('POST', '/users', { email: email(), name: 'L' })).body as { id: string };
+    for (const sku of ['FIRST', 'SECOND']) {
+      const created = await call('POST', '/orders', { userId: user.id, items: [{ sku, quantity: 1, unitPriceCents: 1 }] });
+      expect(created.status).toBe(201);
+    }
+    const listed = await call('GET', `/users/${user.id}/orders`);
+    expect(listed.status).toBe(200);
+    const skus = (listed.body as unknown as { items: { sku: string }[] }[]).map((order) => order.items[0].sku);
+    expect(skus).toEqual(['SECOND', 'FIRST']);
+  });
+
+  it('gets an order by id', async () => {
+    const user = (await call('POST', '/users', { email: email(), name: 'G' })).body as { id: string };
+    const created = await call('POST', '/orders', { userId: user.id, items: [{ sku: 'X', quantity: 3, unitPriceCents: 7 }] });
+    const fetched = await call('GET', `/orders/${created.body!.id as string}`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).toEqual(created.body);
+  });
+});
+
+describe('request id and trace headers', () => {
+  it('echoes a sane x-request-id and replaces an unsafe one', async () => {
+    const sane = await call('GET', `/users/${randomUUID()}`, undefined, { 'x-request-id': 'client-id-123' });
+    expect(sane.response.headers.get('x-request-id')).toBe('client-id-123');
+
+    const unsafe = await call('GET', `/users/${randomUUID()}`, undefined, { 'x-request-id': 'bad id\twith spaces' });
+    expect(unsafe.response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(unsafe.body!.requestId).toBe(unsafe.response.headers.get('x-request-id'));
+  });
+
+  it.each([
+    ['garbage', 'garbage'],
+    ['an all-zero trace id', `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`],
+    ['a bad version', `ff-${'a'.repeat(32)}-${'b'.repeat(16)}-01`],
+    ['upper-case hex', `00-${'A'.repeat(32)}-${'B'.repeat(16)}-01`],
+  ])('starts a fresh trace for a traceparent with %s', async (_case, traceparent) => {
+    const result = await call('POST', '/users', { email: email(), name: 'T' }, { traceparent });
+    expect(result.status).toBe(201);
+    const { traceId } = parseTraceHeader(result.response.headers.get('traceresponse'));
+    expect(traceparent).not.toContain(traceId);
+    const [root] = await receiver.waitForTrace(traceId, (spans) =>
+      spans.some((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER),
+    );
+    const server = receiver.trace(traceId).find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER)!;
+    expect(root).toBeDefined();
+    expect(server.parentSpanId).toBeUndefined();
+  });
+
+  it('does not trace health probes', async () => {
+    for (const app of ['gateway', 'user', 'order'] as const) {
+      for (const probe of ['live', 'ready']) {
+        expect((await fetch(`${stack.httpUrl(app)}/health/${probe}`)).status).toBe(200);
+      }
+    }
+    // Traced requests after the probes, through every app: once their spans arrive, each app's export
+    // queue has flushed past the probes (it exports in order), so any probe span would be here too.
+    for (const path of [`/users/${randomUUID()}`, `/orders/${randomUUID()}`]) {
+      const marker = await call('GET', path);
+      const { traceId } = parseTraceHeader(marker.response.headers.get('traceresponse'));
+      await receiver.waitForTrace(traceId, (spans) => spans.some((span) => span.kind === SpanKind.SERVER && span.service !== 'gateway'));
+    }
+    const probeSpans = receiver.spans.filter(
+      (span) => String(span.attributes['url.path'] ?? '').startsWith('/health') || span.attributes['db.query.text'] === 'SELECT 1',
+    );
+    expect(probeSpans).toEqual([]);
+  });
+});

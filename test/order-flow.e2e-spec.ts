@@ -1,0 +1,203 @@
+import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { SpanTree } from './support/span-tree';
+import { Stack } from './support/stack';
+import { newTraceparent, parseTraceHeader } from './support/traceparent';
+import { waitUntil } from './support/wait';
+
+const receiver = new OtlpReceiver();
+let stack: Stack;
+
+beforeAll(async () => {
+  await receiver.start();
+  stack = await new Stack({ otlpEndpoint: receiver.endpoint }).start();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver.stop();
+});
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${stack.gatewayUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+async function createUser(name = 'Ada'): Promise<{ id: string; email: string }> {
+  const response = await post('/users', { email: `${name.toLowerCase()}-${Date.now()}-${Math.random()}@example.com`, name });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; email: string };
+}
+
+const isDbQuery = (span: ReceivedSpan) => span.name === 'prisma:client:db_query';
+
+describe('POST /orders, traced end to end', () => {
+  let tree: SpanTree;
+  let client: ReturnType<typeof newTraceparent>;
+  let requestId: string;
+  let order: { id: string; userId: string; totalCents: number; status: string; items: unknown[] };
+
+  beforeAll(async () => {
+    const user = await createUser();
+    client = newTraceparent();
+    requestId = `e2e-${Date.now()}`;
+    const response = await post(
+      '/orders',
+      {
+        userId: user.id,
+        items: [
+          { sku: 'BOOK-1', quantity: 2, unitPriceCents: 1500 },
+          { sku: 'PEN-2', quantity: 1, unitPriceCents: 250 },
+        ],
+      },
+      { traceparent: client.header, 'x-request-id': requestId },
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(parseTraceHeader(response.headers.get('traceresponse')).traceId).toBe(client.traceId);
+    order = (await response.json()) as typeof order;
+
+    const spans = await receiver.waitForTrace(client.traceId, (received) => {
+      const names = new Set(received.map((span) => `${span.service}:${span.name}`));
+      return ['user:UsersService.recordOrder', 'gateway:POST /orders', 'order:OrdersService.create'].every((name) =>
+        names.has(name),
+      ) && received.filter((span) => span.service === 'user' && isDbQuery(span)).length >= 2;
+    });
+    tree = new SpanTree(spans);
+  });
+
+  it('returns the created order', () => {
+    expect(order).toMatchObject({ status: 'created', totalCents: 3250 });
+    expect(order.items).toEqual([
+      { sku: 'BOOK-1', quantity: 2, unitPriceCents: 1500 },
+      { sku: 'PEN-2', quantity: 1, unitPriceCents: 250 },
+    ]);
+  });
+
+  it('is one trace across all three services', () => {
+    expect(new Set(tree.spans.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
+    expect(new Set(tree.spans.map((span) => span.traceId))).toEqual(new Set([client.traceId]));
+  });
+
+  it('hangs the gateway SERVER span under the caller span from traceparent', () => {
+    const root = tree.one('gateway', 'POST /orders', SpanKind.SERVER);
+    expect(root.parentSpanId).toBe(client.spanId);
+    expect(root.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/orders',
+      'http.response.status_code': 201,
+    });
+    // Every other span of the trace descends from it.
+    for (const span of tree.spans.filter((candidate) => candidate !== root)) {
+      expect(tree.isDescendant(span, root)).toBe(true);
+    }
+  });
+
+  it('records the Nest controller spans of nestjs-core instrumentation', () => {
+    const root = tree.one('gateway', 'POST /orders', SpanKind.SERVER);
+    const nestSpans = tree.spans.filter((span) => span.scope === '@opentelemetry/instrumentation-nestjs-core');
+    const controller = nestSpans.find((span) => span.name === 'OrdersController.create');
+    expect(controller).toBeDefined();
+    expect(tree.isDescendant(controller!, root)).toBe(true);
+    expect(controller!.attributes).toMatchObject({ 'nestjs.controller': 'OrdersController', 'nestjs.callback': 'create' });
+  });
+
+  it('pairs the gateway CLIENT span with the order SERVER span', () => {
+    const call = tree.one('gateway', 'order.create', SpanKind.CLIENT);
+    const handler = tree.one('order', 'order.create', SpanKind.SERVER);
+    expect(handler.parentSpanId).toBe(call.spanId);
+    for (const span of [call, handler]) {
+      expect(span.attributes).toMatchObject({ 'rpc.system.name': 'nestjs', 'rpc.method': 'order.create' });
+    }
+    expect(call.attributes['server.port']).toBe(Number(stack.env.ORDER_RPC_PORT));
+  });
+
+  it('pairs the order-to-user RPC under the @Traced() service span', () => {
+    const service = tree.one('order', 'OrdersService.create', SpanKind.INTERNAL);
+    expect(service.parentSpanId).toBe(tree.one('order', 'order.create', SpanKind.SERVER).spanId);
+    expect(service.attributes['code.function.name']).toBe('OrdersService.create');
+
+    const call = tree.one('order', 'user.exists', SpanKind.CLIENT);
+    expect(call.parentSpanId).toBe(service.spanId);
+    const handler = tree.one('user', 'user.exists', SpanKind.SERVER);
+    expect(handler.parentSpanId).toBe(call.spanId);
+    expect(tree.one('user', 'UsersService.exists', SpanKind.INTERNAL).parentSpanId).toBe(handler.spanId);
+  });
+
+  it('puts Prisma db_query spans under the service code that ran them', () => {
+    const orderService = tree.one('order', 'OrdersService.create');
+    const inserts = tree.spans.filter(
+      (span) => isDbQuery(span) && span.service === 'order' && /INSERT INTO "public"\."orders"/.test(String(span.attributes['db.query.text'])),
+    );
+    expect(inserts).toHaveLength(1);
+    expect(tree.isDescendant(inserts[0], orderService)).toBe(true);
+    expect(inserts[0].attributes['db.system.name']).toBe('postgresql');
+
+    const itemInserts = tree.spans.filter(
+      (span) => isDbQuery(span) && /INSERT INTO "public"\."order_items"/.test(String(span.attributes['db.query.text'])),
+    );
+    expect(itemInserts.length).toBeGreaterThanOrEqual(1);
+    itemInserts.forEach((span) => expect(tree.isDescendant(span, orderService)).toBe(true));
+
+    const userLookup = tree.one('user', 'UsersService.exists');
+    const userQueries = tree.spans.filter((span) => isDbQuery(span) && tree.isDescendant(span, userLookup));
+    expect(userQueries.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('delivers order.created to a CONSUMER span in the same trace', () => {
+    const producer = tree.one('order', 'send order.created', SpanKind.PRODUCER);
+    expect(producer.parentSpanId).toBe(tree.one('order', 'OrdersService.create').spanId);
+    expect(producer.attributes).toMatchObject({
+      'messaging.destination.name': 'order.created',
+      'messaging.operation.type': 'send',
+    });
+
+    const consumer = tree.one('user', 'process order.created', SpanKind.CONSUMER);
+    expect(consumer.parentSpanId).toBe(producer.spanId);
+    expect(consumer.attributes).toMatchObject({ 'messaging.operation.type': 'process' });
+
+    const recordOrder = tree.one('user', 'UsersService.recordOrder', SpanKind.INTERNAL);
+    expect(recordOrder.parentSpanId).toBe(consumer.spanId);
+    const update = tree.spans.find(
+      (span) => isDbQuery(span) && /UPDATE "public"\."users"/.test(String(span.attributes['db.query.text'])),
+    );
+    expect(update && tree.isDescendant(update, recordOrder)).toBe(true);
+  });
+
+  it('sets service.name, service.instance.id and deployment.environment.name on every span', () => {
+    for (const span of tree.spans) {
+      expect(span.resource['service.instance.id']).toEqual(expect.any(String));
+      expect(span.resource['deployment.environment.name']).toBe('test');
+      expect(span.resource['service.version']).toEqual(expect.stringMatching(/^\d+\.\d+\.\d+/));
+    }
+  });
+
+  it('writes log lines carrying the trace id, span id and request id in all three apps', async () => {
+    const linesOf = (app: 'gateway' | 'user' | 'order') =>
+      stack.app(app).logs.filter((line) => line.trace_id === client.traceId);
+    // The consumer runs after the response; its log line may land a moment later.
+    await waitUntil(() => linesOf('user').some((line) => line.msg === 'order counted'));
+
+    for (const app of ['gateway', 'user', 'order'] as const) {
+      const lines = linesOf(app);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line).toMatchObject({ service: app, request_id: requestId });
+        expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+      }
+    }
+    expect(linesOf('order').map((line) => line.msg)).toContain('order created');
+  });
+
+  it('counts the order on the user once the event is consumed', async () => {
+    let orderCount = 0;
+    await waitUntil(async () => {
+      const response = await fetch(`${stack.gatewayUrl}/users/${order.userId}`);
+      orderCount = ((await response.json()) as { orderCount: number }).orderCount;
+      return orderCount === 1;
+    });
+    expect(orderCount).toBe(1);
+  });
+});

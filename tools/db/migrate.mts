@@ -1,0 +1,53 @@
+// Applies pending migrations, like `prisma migrate deploy` but with the WebAssembly schema engine, so it needs no
+// engine download. It is the same engine and records each migration in `_prisma_migrations` the same way, so a
+// database migrated here can later be handed to the real CLI.
+//
+//   node tools/db/migrate.mts                 both services, from USER_DATABASE_URL and ORDER_DATABASE_URL
+//   node tools/db/migrate.mts user <url>      one service
+import { isService, listMigrations, NO_FILTERS, withEngine, SERVICES, servicePaths, urlVariable } from './schema-engine.mts';
+import type { Service } from './schema-engine.mts';
+
+export type MigrateOptions = {
+  service: Service;
+  databaseUrl: string;
+  log?: (line: string) => void;
+};
+
+/** Applies the service's pending migrations; returns the names of those it applied (empty when up to date). */
+export async function migrate({ service, databaseUrl, log = () => {} }: MigrateOptions): Promise<string[]> {
+  const migrationsList = await listMigrations(servicePaths(service).migrations);
+  if (migrationsList.migrationDirectories.length === 0) throw new Error(`${service}: no migrations found`);
+  const { appliedMigrationNames } = await withEngine({ databaseUrl }, (engine) =>
+    engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
+  );
+  const what = appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(', ')}` : 'no pending migrations';
+  log(`${service}: ${what}`);
+  return appliedMigrationNames;
+}
+
+/** Parses `[service url]`; without arguments, every service with its URL from the environment. */
+export function targets(args: string[], env: NodeJS.ProcessEnv): { service: Service; databaseUrl: string }[] {
+  if (args.length > 0) {
+    const [service, databaseUrl] = args;
+    if (!isService(service) || !databaseUrl || args.length > 2) {
+      throw new Error(`Usage: migrate.mts [${SERVICES.join('|')} <database-url>]`);
+    }
+    return [{ service, databaseUrl }];
+  }
+  return SERVICES.map((service) => {
+    const databaseUrl = env[urlVariable(service)];
+    if (!databaseUrl) throw new Error(`${urlVariable(service)} is not set (it is the ${service} service's database URL)`);
+    return { service, databaseUrl };
+  });
+}
+
+if (import.meta.main) {
+  try {
+    for (const target of targets(process.argv.slice(2), process.env)) {
+      await migrate({ ...target, log: (line) => console.log(line) });
+    }
+  } catch (error) {
+    console.error(`migrate: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

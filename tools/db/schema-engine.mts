@@ -1,0 +1,159 @@
+// Prisma's schema engine compiled to WebAssembly, driven through the pg driver adapter. This replaces the native
+// `schema-engine` binary that the Prisma CLI would download (it cannot be fetched on every machine).
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+
+export const SERVICES = ['user', 'order'] as const;
+export type Service = (typeof SERVICES)[number];
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function isService(name: string | undefined): name is Service {
+  return (SERVICES as readonly string[]).includes(name ?? '');
+}
+
+/** Paths follow Prisma's defaults, as set in apps/<svc>/prisma.config.ts. */
+export function servicePaths(service: Service) {
+  const prismaDir = join(ROOT, 'apps', service, 'prisma');
+  return { schema: join(prismaDir, 'schema.prisma'), migrations: join(prismaDir, 'migrations') };
+}
+
+/** The env variable that holds a service's database URL. */
+export function urlVariable(service: Service): string {
+  return `${service.toUpperCase()}_DATABASE_URL`;
+}
+
+// No tables or enums are managed outside Prisma.
+export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+let loaded: Promise<void> | undefined;
+
+// Instantiate the .wasm ourselves with the _bg.js glue as its import object: the package's own entry point
+// `import`s the .wasm, which Node 22 refuses and Node 24 allows only with an ExperimentalWarning.
+function loadWasm(): Promise<void> {
+  loaded ??= (async () => {
+    const glue = fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
+    const bytes = await readFile(glue.replace(/\.js$/, '.wasm'));
+    // The engine arms 10 s timers (timeouts around its database calls) and never clears them, which would keep Node
+    // alive for 10 s after the work is done. Unref them: while the engine works, its open connections keep Node up.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
+    // A Rust panic leaves its message here, then fails with a bare "RuntimeError: unreachable"; print the message.
+    const panics = { set_message: (message: string) => console.error(`schema engine panicked: ${message}`) };
+    Object.assign(globalThis, { PRISMA_WASM_PANIC_REGISTRY: panics });
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+  })();
+  return loaded;
+}
+
+export type EngineOptions = {
+  /** The database the engine works on. */
+  databaseUrl: string;
+  /** An empty database the engine may use as a scratch ("shadow") database; only diffs from migrations need it. */
+  shadowDatabaseUrl?: string;
+};
+
+/** Runs `work` with an engine on the given database, then frees the engine and closes its connections. */
+export async function withEngine<T>(
+  { databaseUrl, shadowDatabaseUrl }: EngineOptions,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  await loadWasm();
+  // engine.free() leaves the adapters' pg pools open, and their idle clients would keep Node alive for 10 s.
+  // The engine disposes some adapters itself (the shadow one), and a pg pool must not be ended twice.
+  const opened: (() => Promise<void>)[] = [];
+  const connect = async (factory: PrismaPg): Promise<SqlDriverAdapter> => {
+    const adapter = readCharColumns(await factory.connect());
+    const original = adapter.dispose.bind(adapter);
+    let disposed: Promise<void> | undefined;
+    const dispose = () => (disposed ??= original());
+    opened.push(dispose);
+    return Object.assign(adapter, { dispose });
+  };
+  const main = new PrismaPg({ connectionString: databaseUrl });
+  // Not PrismaPg's own connectToShadowDb(): it runs CREATE DATABASE, then connects with `{ connectionString,
+  // database }`, where pg lets the connection string win, so its "shadow" is the main database (checked, 7.10.0).
+  const shadow = shadowDatabaseUrl ? new PrismaPg({ connectionString: shadowDatabaseUrl }) : undefined;
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: () => connect(main),
+    connectToShadowDb: async () => {
+      if (!shadow) throw new Error('This operation needs a shadow database; pass shadowDatabaseUrl.');
+      return connect(shadow);
+    },
+  };
+  const debug = process.env.DEBUG?.includes('schema-engine') ? (msg: string) => console.error(msg) : () => {};
+  try {
+    // The engine connects right away, and reports connection and SQL errors with readable messages.
+    const engine = await bg.SchemaEngine.new({ datamodels: undefined }, debug, bindMigrationAwareSqlAdapterFactory(factory));
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await Promise.all(opened.map((dispose) => dispose()));
+  }
+}
+
+// The engine's schema description reads columns of PostgreSQL's internal one-byte type "char" (OID 18, such as
+// pg_constraint.contype) and expects characters, but @prisma/adapter-pg 7.10 rejects that type ("Column type 'char'
+// could not be deserialized"), so every diff that describes a database fails. Let the adapter see text, then label
+// those columns as characters. performIO is the adapter's private query method; queryRaw returns its `rows` array.
+function readCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  type RawResult = { fields: { dataTypeID: number }[]; rows: unknown[] };
+  const internals = adapter as unknown as { performIO: (query: SqlQuery) => Promise<RawResult> };
+  const performIO = internals.performIO.bind(adapter);
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const charColumns = new WeakMap<object, number[]>();
+  internals.performIO = async (query) => {
+    const result = await performIO(query);
+    const chars = result.fields.flatMap((field, i) => (field.dataTypeID === 18 ? [i] : []));
+    for (const i of chars) result.fields[i]!.dataTypeID = 25; // text
+    if (chars.length) charColumns.set(result.rows, chars);
+    return result;
+  };
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return adapter;
+}
+
+/** Reads a migrations folder the way the Prisma CLI does (listMigrations in @prisma/migrate). */
+export async function listMigrations(migrationsDir: string): Promise<MigrationList> {
+  const lockfilePath = 'migration_lock.toml';
+  const lockContent = await readFile(join(migrationsDir, lockfilePath), 'utf8').catch(() => null);
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => {
+      const content = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8').then(
+        (value) => ({ tag: 'ok' as const, value }),
+        (error: Error) => ({ tag: 'error' as const, value: error.message }),
+      );
+      return { path: name, migrationFile: { path: 'migration.sql', content } };
+    }),
+  );
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: lockfilePath, content: lockContent },
+    shadowDbInitScript: '',
+    migrationDirectories,
+  };
+}
