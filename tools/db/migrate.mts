@@ -4,6 +4,7 @@
 //
 //   node tools/db/migrate.mts                 both services, from USER_DATABASE_URL and ORDER_DATABASE_URL
 //   node tools/db/migrate.mts user <url>      one service
+import pg from 'pg';
 import { isService, listMigrations, NO_FILTERS, withEngine, SERVICES, servicePaths, urlVariable } from './schema-engine.mts';
 import type { Service } from './schema-engine.mts';
 
@@ -17,12 +18,38 @@ export type MigrateOptions = {
 export async function migrate({ service, databaseUrl, log = () => {} }: MigrateOptions): Promise<string[]> {
   const migrationsList = await listMigrations(servicePaths(service).migrations);
   if (migrationsList.migrationDirectories.length === 0) throw new Error(`${service}: no migrations found`);
+  const created = await ensureDatabaseExists(databaseUrl);
+  if (created) log(`${service}: created database ${created}`);
   const { appliedMigrationNames } = await withEngine({ databaseUrl }, (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
   );
   const what = appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(', ')}` : 'no pending migrations';
   log(`${service}: ${what}`);
   return appliedMigrationNames;
+}
+
+/** Creates the database when it does not exist, as `prisma migrate deploy` does; returns the name it created. */
+async function ensureDatabaseExists(databaseUrl: string): Promise<string | undefined> {
+  const probe = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await probe.connect();
+    return undefined;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error; // 3D000: invalid_catalog_name
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return name;
 }
 
 /** Parses `[service url]`; without arguments, every service with its URL from the environment. */

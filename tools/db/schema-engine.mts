@@ -1,7 +1,7 @@
 // Prisma's schema engine compiled to WebAssembly, driven through the pg driver adapter. This replaces the native
 // `schema-engine` binary that the Prisma CLI would download (it cannot be fetched on every machine).
 import { readFile, readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
@@ -12,7 +12,7 @@ import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-e
 export const SERVICES = ['user', 'order'] as const;
 export type Service = (typeof SERVICES)[number];
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 export function isService(name: string | undefined): name is Service {
   return (SERVICES as readonly string[]).includes(name ?? '');
@@ -32,6 +32,11 @@ export function urlVariable(service: Service): string {
 // No tables or enums are managed outside Prisma.
 export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
+// TypeScript declares WebAssembly only in the DOM libs; this is the one call used here.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 let loaded: Promise<void> | undefined;
 
 // Instantiate the .wasm ourselves with the _bg.js glue as its import object: the package's own entry point
@@ -49,7 +54,7 @@ function loadWasm(): Promise<void> {
     // A Rust panic leaves its message here, then fails with a bare "RuntimeError: unreachable"; print the message.
     const panics = { set_message: (message: string) => console.error(`schema engine panicked: ${message}`) };
     Object.assign(globalThis, { PRISMA_WASM_PANIC_REGISTRY: panics });
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
@@ -73,7 +78,7 @@ export async function withEngine<T>(
   // The engine disposes some adapters itself (the shadow one), and a pg pool must not be ended twice.
   const opened: (() => Promise<void>)[] = [];
   const connect = async (factory: PrismaPg): Promise<SqlDriverAdapter> => {
-    const adapter = readCharColumns(await factory.connect());
+    const adapter = patchAdapter(await factory.connect());
     const original = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;
     const dispose = () => (disposed ??= original());
@@ -107,13 +112,29 @@ export async function withEngine<T>(
   }
 }
 
-// The engine's schema description reads columns of PostgreSQL's internal one-byte type "char" (OID 18, such as
-// pg_constraint.contype) and expects characters, but @prisma/adapter-pg 7.10 rejects that type ("Column type 'char'
-// could not be deserialized"), so every diff that describes a database fails. Let the adapter see text, then label
-// those columns as characters. performIO is the adapter's private query method; queryRaw returns its `rows` array.
-function readCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+// Two fixes to @prisma/adapter-pg 7.10's adapter, as the schema engine uses it (performIO and onError are private):
+// - executeScript, which applies each migration, splits the script at every ";" (breaking semicolons in strings,
+//   function bodies and DO blocks) and runs the pieces one by one, so a failing migration is left half applied.
+//   Send the script as one multi-statement simple query instead: PostgreSQL runs that as one implicit transaction.
+// - The engine's schema description reads columns of PostgreSQL's internal one-byte type "char" (OID 18, such as
+//   pg_constraint.contype) as characters, but the adapter rejects that type ("Column type 'char' could not be
+//   deserialized"), so every diff that reads a database fails. Let the adapter see text, then label those columns
+//   as characters; queryRaw returns performIO's `rows` array, which ties the two together.
+function patchAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
   type RawResult = { fields: { dataTypeID: number }[]; rows: unknown[] };
-  const internals = adapter as unknown as { performIO: (query: SqlQuery) => Promise<RawResult> };
+  const internals = adapter as unknown as {
+    performIO(query: SqlQuery): Promise<RawResult>;
+    onError(error: unknown): never;
+    underlyingDriver(): { query(sql: string): Promise<unknown> };
+  };
+  adapter.executeScript = async (script) => {
+    try {
+      await internals.underlyingDriver().query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+
   const performIO = internals.performIO.bind(adapter);
   const queryRaw = adapter.queryRaw.bind(adapter);
   const charColumns = new WeakMap<object, number[]>();

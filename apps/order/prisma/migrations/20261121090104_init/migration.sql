@@ -19,6 +19,7 @@ CREATE TABLE "orders" (
 CREATE TABLE "order_items" (
     "id" UUID NOT NULL,
     "order_id" UUID NOT NULL,
+    "position" INTEGER NOT NULL,
     "sku" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
     "unit_price_cents" INTEGER NOT NULL,
@@ -27,10 +28,10 @@ CREATE TABLE "order_items" (
 );
 
 -- CreateIndex
-CREATE INDEX "orders_user_id_idx" ON "orders"("user_id");
+CREATE INDEX "orders_user_id_created_at_idx" ON "orders"("user_id", "created_at" DESC);
 
 -- CreateIndex
-CREATE INDEX "order_items_order_id_idx" ON "order_items"("order_id");
+CREATE UNIQUE INDEX "order_items_order_id_position_key" ON "order_items"("order_id", "position");
 
 -- AddForeignKey
 ALTER TABLE "order_items" ADD CONSTRAINT "order_items_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE CASCADE;
