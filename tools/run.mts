@@ -5,7 +5,7 @@
 // Without USER_DATABASE_URL / ORDER_DATABASE_URL it starts an embedded PostgreSQL per service (PGlite, kept under
 // .data/) and applies the migrations, so a machine with only Node.js runs everything. SIGINT or SIGTERM stops all.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     const variable = urlVariable(service);
     if (!process.env[variable]) {
       const port = Number(process.env[`EMBEDDED_${service.toUpperCase()}_DB_PORT`] ?? EMBEDDED_PORTS[service]);
-      const database = await startEmbeddedPostgres({ port, dataDir: join(ROOT, '.data', service) });
+      const dataDir = join(ROOT, '.data', service);
+      mkdirSync(dataDir, { recursive: true });
+      const database = await startEmbeddedPostgres({ port, dataDir });
       databases.push(database);
       process.env[variable] = database.url;
       log(`${service}: embedded PostgreSQL on ${database.url} (data in .data/${service})`);

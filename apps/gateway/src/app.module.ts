@@ -12,7 +12,7 @@ import { UsersController } from './users/users.controller';
 
 const infrastructure = [
   ConfigModule.forApp('gateway'),
-  LoggingModule,
+  LoggingModule.forRoot(),
   TracingModule,
   RpcClientsModule.register(['users', 'orders']),
 ];

@@ -7,7 +7,7 @@ import { PrismaModule } from '@app/prisma';
 import { PrismaService } from './prisma/prisma.service';
 import { UsersModule } from './users/users.module';
 
-const infrastructure = [ConfigModule.forApp('user'), LoggingModule, TracingModule, PrismaModule.forRoot(PrismaService)];
+const infrastructure = [ConfigModule.forApp('user'), LoggingModule.forRoot(), TracingModule, PrismaModule.forRoot(PrismaService)];
 
 @Module({
   imports: [...infrastructure, HealthModule, UsersModule],

@@ -43,6 +43,10 @@ export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Para
       // The gateway's request-context middleware has already settled the id (req.id) by now.
       genReqId: (req) => req.id ?? randomUUID(),
       customLogLevel: levelForStatus,
+      // pino-http logs completion from a response event that runs outside the request's baggage context,
+      // so the id is added from the request itself (the mixin then sees no baggage and adds nothing).
+      customSuccessObject: (req, _res, value: object) => ({ ...value, request_id: req.id }),
+      customErrorObject: (req, _res, _error, value: object) => ({ ...value, request_id: req.id }),
       autoLogging: { ignore: (req: IncomingMessage) => PROBE_PATHS.test(req.url ?? '') },
       transport:
         config.log.format === 'pretty'

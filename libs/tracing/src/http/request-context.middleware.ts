@@ -37,10 +37,7 @@ export function requestContextMiddleware(options: RequestContextOptions) {
     }
 
     const baggage = edgeBaggage(propagation.getActiveBaggage(), allowed, requestId);
-    const requestContext = propagation.setBaggage(context.active(), baggage);
-    // Bound so that listeners added later (pino-http's "request completed" line) see the baggage too.
-    context.bind(requestContext, response);
-    context.with(requestContext, next);
+    context.with(propagation.setBaggage(context.active(), baggage), next);
   };
 }
 

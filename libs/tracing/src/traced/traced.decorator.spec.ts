@@ -1,57 +1,11 @@
 import 'reflect-metadata';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  type Span,
-  type SpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_CODE_FUNCTION_NAME, ATTR_EXCEPTION_MESSAGE } from '@opentelemetry/semantic-conventions';
 import { Observable, Subject, lastValueFrom } from 'rxjs';
+import { useTestTracing } from '../testing/test-tracing';
 import { Traced } from './traced.decorator';
 
-/**
- * Records how often end() is called on each span. The SDK ignores a second end() (it only logs),
- * so counting onEnd would never see a double end; wrapping end() itself does.
- */
-class EndCallCounter implements SpanProcessor {
-  readonly started: Span[] = [];
-  readonly endCalls = new Map<Span, number>();
-
-  onStart(span: Span): void {
-    this.started.push(span);
-    this.endCalls.set(span, 0);
-    const end = span.end.bind(span);
-    span.end = (endTime) => {
-      this.endCalls.set(span, (this.endCalls.get(span) ?? 0) + 1);
-      end(endTime);
-    };
-  }
-  onEnd(): void {}
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-const exporter = new InMemorySpanExporter();
-const counter = new EndCallCounter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter }), counter] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-const finished = (name?: string): ReadableSpan[] =>
-  exporter.getFinishedSpans().filter((span) => name === undefined || span.name === name);
-const startedCount = (name: string): number => counter.started.filter((span) => span.name === name).length;
-const onlySpan = (name: string): ReadableSpan => {
-  const spans = finished(name);
-  expect(spans).toHaveLength(1);
-  return spans[0];
-};
 const activeSpanId = (): string | undefined => trace.getActiveSpan()?.spanContext().spanId;
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -93,25 +47,7 @@ class Calculator {
 }
 
 describe(Traced.name, () => {
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    trace.setGlobalTracerProvider(provider);
-  });
-
-  afterEach(() => {
-    for (const [span, calls] of counter.endCalls) {
-      expect({ span: span.name, endCalls: calls }).toEqual({ span: span.name, endCalls: 1 });
-    }
-    counter.started.length = 0;
-    counter.endCalls.clear();
-    exporter.reset();
-  });
-
-  afterAll(async () => {
-    trace.disable();
-    context.disable();
-    await provider.shutdown();
-  });
+  const { provider, exporter, finished, onlySpan, startedCount } = useTestTracing();
 
   describe('on a method', () => {
     it('wraps the call in a span named ClassName.method', () => {
@@ -570,7 +506,7 @@ describe(Traced.name, () => {
       expect(sut.value).toBe(5);
       Service.helper();
 
-      expect(counter.started).toHaveLength(0);
+      expect(startedCount()).toBe(0);
       expect(Service.prototype.constructor).toBe(Service);
       const accessor = Object.getOwnPropertyDescriptor(Service.prototype, 'value');
       expect(typeof accessor?.get).toBe('function');
