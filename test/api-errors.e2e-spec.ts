@@ -105,7 +105,10 @@ describe('gateway API errors', () => {
   it('lists the orders of a user, newest first', async () => {
     const user = (await call('POST', '/users', { email: email(), name: 'L' })).body as { id: string };
     for (const sku of ['FIRST', 'SECOND']) {
-      const created = await call('POST', '/orders', { userId: user.id, items: [{ sku, quantity: 1, unitPriceCents: 1 }] });
+      const created = await call('POST', '/orders', {
+        userId: user.id,
+        items: [{ sku, quantity: 1, unitPriceCents: 1 }],
+      });
       expect(created.status).toBe(201);
     }
     const listed = await call('GET', `/users/${user.id}/orders`);
@@ -116,7 +119,10 @@ describe('gateway API errors', () => {
 
   it('gets an order by id', async () => {
     const user = (await call('POST', '/users', { email: email(), name: 'G' })).body as { id: string };
-    const created = await call('POST', '/orders', { userId: user.id, items: [{ sku: 'X', quantity: 3, unitPriceCents: 7 }] });
+    const created = await call('POST', '/orders', {
+      userId: user.id,
+      items: [{ sku: 'X', quantity: 3, unitPriceCents: 7 }],
+    });
     const fetched = await call('GET', `/orders/${created.body!.id as string}`);
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(created.body);
@@ -162,10 +168,14 @@ describe('request id and trace headers', () => {
     for (const path of [`/users/${randomUUID()}`, `/orders/${randomUUID()}`]) {
       const marker = await call('GET', path);
       const { traceId } = parseTraceHeader(marker.response.headers.get('traceresponse'));
-      await receiver.waitForTrace(traceId, (spans) => spans.some((span) => span.kind === SpanKind.SERVER && span.service !== 'gateway'));
+      await receiver.waitForTrace(traceId, (spans) =>
+        spans.some((span) => span.kind === SpanKind.SERVER && span.service !== 'gateway'),
+      );
     }
     const probeSpans = receiver.spans.filter(
-      (span) => String(span.attributes['url.path'] ?? '').startsWith('/health') || span.attributes['db.query.text'] === 'SELECT 1',
+      (span) =>
+        `${span.attributes['url.path'] as string | undefined}`.startsWith('/health') ||
+        span.attributes['db.query.text'] === 'SELECT 1',
     );
     expect(probeSpans).toEqual([]);
   });

@@ -26,7 +26,10 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 async function createUser(name = 'Ada'): Promise<{ id: string; email: string }> {
-  const response = await post('/users', { email: `${name.toLowerCase()}-${Date.now()}-${Math.random()}@example.com`, name });
+  const response = await post('/users', {
+    email: `${name.toLowerCase()}-${Date.now()}-${Math.random()}@example.com`,
+    name,
+  });
   expect(response.status).toBe(201);
   return (await response.json()) as { id: string; email: string };
 }
@@ -61,9 +64,11 @@ describe('POST /orders, traced end to end', () => {
 
     const spans = await receiver.waitForTrace(client.traceId, (received) => {
       const names = new Set(received.map((span) => `${span.service}:${span.name}`));
-      return ['user:UsersService.recordOrder', 'gateway:POST /orders', 'order:OrdersService.create'].every((name) =>
-        names.has(name),
-      ) && received.filter((span) => span.service === 'user' && isDbQuery(span)).length >= 2;
+      return (
+        ['user:UsersService.recordOrder', 'gateway:POST /orders', 'order:OrdersService.create'].every((name) =>
+          names.has(name),
+        ) && received.filter((span) => span.service === 'user' && isDbQuery(span)).length >= 2
+      );
     });
     tree = new SpanTree(spans);
   });
@@ -101,7 +106,10 @@ describe('POST /orders, traced end to end', () => {
     const controller = nestSpans.find((span) => span.name === 'OrdersController.create');
     expect(controller).toBeDefined();
     expect(tree.isDescendant(controller!, root)).toBe(true);
-    expect(controller!.attributes).toMatchObject({ 'nestjs.controller': 'OrdersController', 'nestjs.callback': 'create' });
+    expect(controller!.attributes).toMatchObject({
+      'nestjs.controller': 'OrdersController',
+      'nestjs.callback': 'create',
+    });
   });
 
   it('pairs the gateway CLIENT span with the order SERVER span', () => {
@@ -129,7 +137,10 @@ describe('POST /orders, traced end to end', () => {
   it('puts Prisma db_query spans under the service code that ran them', () => {
     const orderService = tree.one('order', 'OrdersService.create');
     const inserts = tree.spans.filter(
-      (span) => isDbQuery(span) && span.service === 'order' && /INSERT INTO "public"\."orders"/.test(String(span.attributes['db.query.text'])),
+      (span) =>
+        isDbQuery(span) &&
+        span.service === 'order' &&
+        /INSERT INTO "public"\."orders"/.test(String(span.attributes['db.query.text'])),
     );
     expect(inserts).toHaveLength(1);
     expect(tree.isDescendant(inserts[0], orderService)).toBe(true);

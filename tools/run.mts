@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       process.env[variable] = database.url;
       log(`${service}: embedded PostgreSQL on ${database.url} (data in .data/${service})`);
     }
-    const applied = await migrate({ service, databaseUrl: process.env[variable]! });
+    const applied = await migrate({ service, databaseUrl: process.env[variable] });
     if (applied.length > 0) log(`${service}: applied migrations ${applied.join(', ')}`);
   }
   for (const app of APPS) children.set(app, startApp(app));
@@ -50,7 +50,10 @@ async function main(): Promise<void> {
 function startApp(app: App): ChildProcess {
   const [command, args] =
     mode === 'dev'
-      ? [process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'start', app, '--watch', '--preserveWatchOutput']]
+      ? [
+          process.execPath,
+          [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'start', app, '--watch', '--preserveWatchOutput'],
+        ]
       : [process.execPath, [join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')]];
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).
   const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: process.env, detached: true });

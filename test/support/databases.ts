@@ -34,12 +34,18 @@ async function createOnServer(serverUrl: string, service: ServiceName): Promise<
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => void (await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: async () =>
+      void (await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
 }
 
 async function startEmbedded(service: ServiceName): Promise<TestDatabase> {
-  const server = new AppProcess(`${service}-db`, process.execPath, [join(ROOT, 'tools/db/embedded-postgres.mts'), '--port', '0'], process.env);
+  const server = new AppProcess(
+    `${service}-db`,
+    process.execPath,
+    [join(ROOT, 'tools/db/embedded-postgres.mts'), '--port', '0'],
+    process.env,
+  );
   const ready = await server.waitForLine((line) => line.includes('"ready":true'));
   const { url } = JSON.parse(ready) as { url: string };
   return { url, drop: async () => void (await server.stop()) };

@@ -77,7 +77,9 @@ export class Stack {
   }
 
   httpUrl(name: AppName): string {
-    const port = { gateway: this.env.GATEWAY_PORT, user: this.env.USER_HTTP_PORT, order: this.env.ORDER_HTTP_PORT }[name];
+    const port = { gateway: this.env.GATEWAY_PORT, user: this.env.USER_HTTP_PORT, order: this.env.ORDER_HTTP_PORT }[
+      name
+    ];
     return `http://127.0.0.1:${port}`;
   }
 

@@ -27,7 +27,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const db = await PGlite.create(options.dataDir);
   // The default of one connection makes a pg Pool's second connection fail ("Connection terminated unexpectedly").
   // PGlite is a single session: the server queues the connections' messages and runs them one at a time.
-  const server = new PGLiteSocketServer({ db: oneBatchAtATime(db), host, port: options.port ?? 0, maxConnections: 100 });
+  const server = new PGLiteSocketServer({
+    db: oneBatchAtATime(db),
+    host,
+    port: options.port ?? 0,
+    maxConnections: 100,
+  });
   try {
     await server.start();
   } catch (error) {
@@ -76,7 +81,7 @@ function oneBatchAtATime(db: PGlite): PGlite {
         };
       }
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });
 }

@@ -5,7 +5,15 @@
 //   node tools/db/migrate.mts                 both services, from USER_DATABASE_URL and ORDER_DATABASE_URL
 //   node tools/db/migrate.mts user <url>      one service
 import pg from 'pg';
-import { isService, listMigrations, NO_FILTERS, withEngine, SERVICES, servicePaths, urlVariable } from './schema-engine.mts';
+import {
+  isService,
+  listMigrations,
+  NO_FILTERS,
+  withEngine,
+  SERVICES,
+  servicePaths,
+  urlVariable,
+} from './schema-engine.mts';
 import type { Service } from './schema-engine.mts';
 
 export type MigrateOptions = {
@@ -63,7 +71,8 @@ export function targets(args: string[], env: NodeJS.ProcessEnv): { service: Serv
   }
   return SERVICES.map((service) => {
     const databaseUrl = env[urlVariable(service)];
-    if (!databaseUrl) throw new Error(`${urlVariable(service)} is not set (it is the ${service} service's database URL)`);
+    if (!databaseUrl)
+      throw new Error(`${urlVariable(service)} is not set (it is the ${service} service's database URL)`);
     return { service, databaseUrl };
   });
 }

@@ -37,7 +37,10 @@ async function startEmbedded(): Promise<Embedded> {
   const [line] = (await Promise.race([once(lines, 'line'), exited])) as [string];
   lines.close();
   const ready = JSON.parse(line) as { ready: boolean; url: string };
-  expect(ready).toEqual({ ready: true, url: expect.stringMatching(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/) });
+  expect(ready).toEqual({
+    ready: true,
+    url: expect.stringMatching(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/),
+  });
   return { url: ready.url, process: child };
 }
 
@@ -87,7 +90,11 @@ describe('database migrations (schema engine Wasm + embedded PostgreSQL)', () =>
     expect(first.stdout).toMatch(/^order: applied \d{14}_init$/m);
 
     const second = await runTool('migrate.mts', [], env);
-    expect(second).toEqual({ code: 0, stdout: 'user: no pending migrations\norder: no pending migrations\n', stderr: '' });
+    expect(second).toEqual({
+      code: 0,
+      stdout: 'user: no pending migrations\norder: no pending migrations\n',
+      stderr: '',
+    });
 
     const single = await runTool('migrate.mts', ['user', userDb!.url]);
     expect(single).toEqual({ code: 0, stdout: 'user: no pending migrations\n', stderr: '' });
@@ -118,7 +125,13 @@ describe('database migrations (schema engine Wasm + embedded PostgreSQL)', () =>
       orderDb!.url,
       'SELECT migration_name, finished_at IS NOT NULL AS finished, checksum FROM _prisma_migrations',
     );
-    expect(history).toEqual([{ migration_name: expect.stringMatching(/_init$/), finished: true, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(history).toEqual([
+      {
+        migration_name: expect.stringMatching(/_init$/),
+        finished: true,
+        checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
   });
 
   it.each(['user', 'order'])('%s: the committed migrations match schema.prisma (no drift)', async (service) => {

@@ -34,7 +34,10 @@ export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] 
 
 // TypeScript declares WebAssembly only in the DOM libs; this is the one call used here.
 declare const WebAssembly: {
-  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, Record<string, unknown>>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
 let loaded: Promise<void> | undefined;
@@ -101,7 +104,11 @@ export async function withEngine<T>(
   const debug = process.env.DEBUG?.includes('schema-engine') ? (msg: string) => console.error(msg) : () => {};
   try {
     // The engine connects right away, and reports connection and SQL errors with readable messages.
-    const engine = await bg.SchemaEngine.new({ datamodels: undefined }, debug, bindMigrationAwareSqlAdapterFactory(factory));
+    const engine = await bg.SchemaEngine.new(
+      { datamodels: undefined },
+      debug,
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
     try {
       return await work(engine);
     } finally {

@@ -7,7 +7,12 @@ import { OrdersModule } from './orders/orders.module';
 import { PrismaModule } from '@app/prisma';
 import { PrismaService } from './prisma/prisma.service';
 
-const infrastructure = [ConfigModule.forApp('order'), LoggingModule.forRoot(), TracingModule, PrismaModule.forRoot(PrismaService)];
+const infrastructure = [
+  ConfigModule.forApp('order'),
+  LoggingModule.forRoot(),
+  TracingModule,
+  PrismaModule.forRoot(PrismaService),
+];
 
 @Module({
   imports: [...infrastructure, HealthModule, OrdersModule],

@@ -7,7 +7,12 @@ import { PrismaModule } from '@app/prisma';
 import { PrismaService } from './prisma/prisma.service';
 import { UsersModule } from './users/users.module';
 
-const infrastructure = [ConfigModule.forApp('user'), LoggingModule.forRoot(), TracingModule, PrismaModule.forRoot(PrismaService)];
+const infrastructure = [
+  ConfigModule.forApp('user'),
+  LoggingModule.forRoot(),
+  TracingModule,
+  PrismaModule.forRoot(PrismaService),
+];
 
 @Module({
   imports: [...infrastructure, HealthModule, UsersModule],

@@ -50,7 +50,10 @@ export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Para
       autoLogging: { ignore: (req: IncomingMessage) => PROBE_PATHS.test(req.url ?? '') },
       transport:
         config.log.format === 'pretty'
-          ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', messageFormat: '[{service}] {msg}' } }
+          ? {
+              target: 'pino-pretty',
+              options: { singleLine: true, ignore: 'pid,hostname', messageFormat: '[{service}] {msg}' },
+            }
           : undefined,
     },
   };

@@ -17,7 +17,9 @@ export function closeOnSignals(app: INestApplication, logger: LoggerService): vo
       logger.log(`${signal} received, shutting down`);
       void app
         .close()
-        .catch((err: unknown) => logger.error({ err }, 'error while closing the app'))
+        .catch((err: unknown) => {
+          logger.error({ err }, 'error while closing the app');
+        })
         .then(() => shutdownTracing())
         .catch(() => undefined)
         .finally(() => process.exit(0));

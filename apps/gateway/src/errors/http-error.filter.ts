@@ -20,7 +20,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const { statusCode, message } = describe(exception);
 
-    if (statusCode >= HttpStatus.INTERNAL_SERVER_ERROR) {
+    if (statusCode >= 500) {
       this.logger.error({ err: exception }, `request failed with ${statusCode}`);
     }
     const body: ErrorBody = {
@@ -36,14 +36,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 function describe(exception: unknown): { statusCode: number; message: string } {
   if (exception instanceof DomainError) {
-    const statusCode = ERROR_STATUS[exception.code];
+    const statusCode: number = ERROR_STATUS[exception.code];
     return { statusCode, message: statusCode >= 500 ? publicMessage(statusCode) : exception.message };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     return { statusCode, message: statusCode >= 500 ? publicMessage(statusCode) : httpMessage(exception) };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: publicMessage(500) };
+  return { statusCode: 500, message: publicMessage(500) };
 }
 
 // ValidationPipe puts a list of messages in the response; join them so `message` is always a string.
@@ -54,8 +54,12 @@ function httpMessage(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
+const PUBLIC_MESSAGES: Record<number, string> = {
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'A service this request needs is unavailable',
+  [HttpStatus.GATEWAY_TIMEOUT]: 'A service this request needs did not answer in time',
+};
+
+/** A 5xx body never carries the cause's message, which may hold internals; the log has it. */
 function publicMessage(statusCode: number): string {
-  if (statusCode === HttpStatus.SERVICE_UNAVAILABLE) return 'A service this request needs is unavailable';
-  if (statusCode === HttpStatus.GATEWAY_TIMEOUT) return 'A service this request needs did not answer in time';
-  return 'Internal server error';
+  return PUBLIC_MESSAGES[statusCode] ?? 'Internal server error';
 }

@@ -22,8 +22,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', this.prisma, { timeout: PING_TIMEOUT_MS }),
-    ]);
+    return this.health.check([() => this.database.pingCheck('database', this.prisma, { timeout: PING_TIMEOUT_MS })]);
   }
 }

@@ -104,7 +104,10 @@ describe('tcpCarrier', () => {
   it('splits a TracedPayload into payload and headers', () => {
     const sut = tcpCarrier;
 
-    expect(sut.read(new TracedPayload({ id: 7 }, HEADERS), rpcContext)).toEqual({ payload: { id: 7 }, headers: HEADERS });
+    expect(sut.read(new TracedPayload({ id: 7 }, HEADERS), rpcContext)).toEqual({
+      payload: { id: 7 },
+      headers: HEADERS,
+    });
   });
 
   it('reads a plain payload as having no headers', () => {

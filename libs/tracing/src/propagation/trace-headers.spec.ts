@@ -1,4 +1,12 @@
-import { type Context, ROOT_CONTEXT, TraceFlags, context, createTraceState, propagation, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  ROOT_CONTEXT,
+  TraceFlags,
+  context,
+  createTraceState,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { useTestTracing } from '../testing/test-tracing';
 import { extractTraceContext, injectTraceHeaders, sanitizeTraceHeaders } from './trace-headers';
 
@@ -19,7 +27,12 @@ function callerContext(): Context {
 }
 
 const baggageOf = (ctx: Context): Record<string, string> =>
-  Object.fromEntries(propagation.getBaggage(ctx)?.getAllEntries().map(([key, { value }]) => [key, value]) ?? []);
+  Object.fromEntries(
+    propagation
+      .getBaggage(ctx)
+      ?.getAllEntries()
+      .map(([key, { value }]) => [key, value]) ?? [],
+  );
 
 describe('trace headers', () => {
   useTestTracing(); // the globally registered W3C propagators are what the functions use
@@ -168,9 +181,9 @@ describe('trace headers', () => {
     it('converts Buffers and one-element arrays to strings', () => {
       const sut = sanitizeTraceHeaders;
 
-      expect(sut({ traceparent: Buffer.from(TRACEPARENT), baggage: ['a=1'], tracestate: [Buffer.from('v=1')] })).toEqual(
-        { traceparent: TRACEPARENT, baggage: 'a=1', tracestate: 'v=1' },
-      );
+      expect(
+        sut({ traceparent: Buffer.from(TRACEPARENT), baggage: ['a=1'], tracestate: [Buffer.from('v=1')] }),
+      ).toEqual({ traceparent: TRACEPARENT, baggage: 'a=1', tracestate: 'v=1' });
     });
 
     it('drops values that are not strings, Buffers or one-element arrays', () => {

@@ -18,7 +18,12 @@ const tracer = trace.getTracer('@app/tracing');
 
 /** The part of Nest's Server the mixin relies on; structural, so every transport's server class fits. */
 interface HandlerRegistry {
-  addHandler(pattern: unknown, callback: MessageHandler, isEventHandler?: boolean, extras?: Record<string, unknown>): void;
+  addHandler(
+    pattern: unknown,
+    callback: MessageHandler,
+    isEventHandler?: boolean,
+    extras?: Record<string, unknown>,
+  ): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin base must accept any constructor

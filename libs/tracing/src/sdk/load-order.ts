@@ -14,8 +14,6 @@ export class TracingStartedTooLateError extends Error {
 /** Fails start-up loudly instead of producing silently incomplete traces. */
 export function assertNothingInstrumentedLoaded(cache: NodeJS.Dict<NodeModule> = require.cache): void {
   const paths = Object.keys(cache);
-  const loaded = INSTRUMENTED_MODULES.filter((name) =>
-    paths.some((path) => path.includes(`/node_modules/${name}/`)),
-  );
+  const loaded = INSTRUMENTED_MODULES.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
   if (loaded.length > 0) throw new TracingStartedTooLateError(loaded);
 }

@@ -391,7 +391,7 @@ describe(Traced.name, () => {
 
       @Traced()
       async *failAfterFirst(error: Error): AsyncGenerator<number> {
-        yield 1;
+        yield await Promise.resolve(1);
         throw error;
       }
 

@@ -59,7 +59,8 @@ function traceClass(cls: { name: string; prototype: object }, options: TracedOpt
   for (const key of Object.getOwnPropertyNames(prototype)) {
     const descriptor = Object.getOwnPropertyDescriptor(prototype, key)!;
     // Accessors have no `value`; a method-level @Traced() has already wrapped, and its options win.
-    if (key === 'constructor' || typeof descriptor.value !== 'function' || isTraced(descriptor.value)) continue;
+    const method: unknown = descriptor.value;
+    if (key === 'constructor' || typeof method !== 'function' || isTraced(method)) continue;
     const prefixed = { ...options, name: `${options.name ?? cls.name}.${key}` };
     // Same key, so TypeScript's design:* metadata (stored on prototype + key) still applies.
     Object.defineProperty(prototype, key, {

@@ -1,0 +1,49 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', '.tools/**', '.data/**', 'apps/*/src/generated/**', '**/*.js', '**/*.mjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A library is used through its index only; `@app/tracing/sdk` is the one deliberate second
+              // entry point, because it must load before everything else (see libs/tracing/src/sdk/index.ts).
+              regex: '^@app/(?!tracing/sdk$)[^/]+/.+',
+              message: 'Import a library through its index (@app/<lib>), not a file inside it.',
+            },
+            {
+              regex: '(^|/)apps/|^(\\.\\./)+(gateway|user|order)/',
+              message: 'Apps must not import each other (or be imported by libs); move shared code to a lib.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests poke at internals and build fixtures loosely; the rules that guard production code stay on.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);
