@@ -33,11 +33,12 @@ export function sanitizeTraceHeaders(carrier: unknown): TraceHeaders {
   return clean;
 }
 
-// Brokers hand headers over as strings, Buffers or one-element arrays.
+// Brokers hand headers over as strings, Buffers or one-element arrays of them. Only one level is unwrapped:
+// recursing into nested arrays would let a deeply nested value overflow the stack.
 function headerValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value) && value.length === 1) return headerValue(value[0]);
+  const single: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (typeof single === 'string') return single;
+  if (Buffer.isBuffer(single)) return single.toString('utf8');
   return undefined;
 }
 

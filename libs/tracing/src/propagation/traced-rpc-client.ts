@@ -1,3 +1,4 @@
+import { isNativeError } from 'node:util/types';
 import type { ClientProxy } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DomainError, RpcClient } from '@app/contracts';
@@ -26,6 +27,8 @@ const tracer = trace.getTracer('@app/tracing');
 
 /** Connection failures that mean "the service is not there", as opposed to "it failed". */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/** Nest's TCP client fails calls in flight with this plain Error (no code) when the peer goes away. */
+const CONNECTION_CLOSED = 'Connection closed';
 
 /**
  * An RpcClient over any Nest ClientProxy. Each call gets a CLIENT span (PRODUCER for events) whose
@@ -91,7 +94,8 @@ export function toDomainError(error: unknown, operation: string): DomainError {
   if (error instanceof TimeoutError) {
     return new DomainError('SERVICE_TIMEOUT', `${operation} did not answer in time`);
   }
-  if (UNREACHABLE_CODES.has((error as { code?: string } | null)?.code ?? '')) {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (UNREACHABLE_CODES.has(code ?? '') || message === CONNECTION_CLOSED) {
     return new DomainError('SERVICE_UNAVAILABLE', `${operation} is unreachable`);
   }
   return new DomainError('INTERNAL', `${operation} failed`);
@@ -99,7 +103,7 @@ export function toDomainError(error: unknown, operation: string): DomainError {
 
 function recordFailure(span: Span, cause: unknown, failure: DomainError): void {
   // The original error (a socket error, a timeout) says more than the mapped one.
-  span.recordException(cause instanceof Error ? cause : failure);
+  span.recordException(isNativeError(cause) || cause instanceof Error ? cause : failure);
   span.setAttribute(ATTR_ERROR_TYPE, failure.code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
 }

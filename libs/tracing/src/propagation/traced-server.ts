@@ -61,7 +61,7 @@ function traceHandler(
     ? [`process ${pattern}`, SpanKind.CONSUMER, consumerAttributes(pattern, carrier)]
     : [pattern, SpanKind.SERVER, { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern }];
 
-  return async (data: unknown, rpcContext: BaseRpcContext) => {
+  const traced: MessageHandler = async (data: unknown, rpcContext: BaseRpcContext) => {
     const { payload, headers } = carrier.read(data, rpcContext);
     const parent = extractTraceContext(headers);
     const span = tracer.startSpan(name, { kind, attributes }, parent);
@@ -76,6 +76,28 @@ function traceHandler(
       throw error;
     }
   };
+  untraced.set(traced, handler);
+  return forwardNext(traced, handler);
+}
+
+/** The handler each traced wrapper stands for. */
+const untraced = new WeakMap<MessageHandler, MessageHandler>();
+
+/**
+ * Nest runs the further handlers of an event (same pattern, several methods) through `next` on the first one:
+ * Server.addHandler sets `next` on the function registered, our wrapper, but Nest's handler reads it from itself.
+ * Without forwarding, only the first handler would run. The next handler is handed over unwrapped, as the payload
+ * it receives has had its headers removed: it runs inside the first handler's span.
+ */
+function forwardNext(traced: MessageHandler, handler: MessageHandler): MessageHandler {
+  let next: MessageHandler['next'];
+  return Object.defineProperty(traced, 'next', {
+    get: () => next,
+    set: (value: MessageHandler) => {
+      next = value;
+      handler.next = untraced.get(value) ?? value;
+    },
+  });
 }
 
 function endWhenSettled<T>(span: Span, result$: Observable<T>): Observable<T> {
@@ -98,7 +120,8 @@ function consumerAttributes(pattern: string, carrier: TransportCarrier): Attribu
 function recordError(span: Span, error: unknown): void {
   const code = (error as { code?: unknown } | null)?.code;
   const message = (error as { message?: unknown } | null)?.message;
-  span.recordException(error instanceof Error ? error : { name: String(code ?? 'Error'), message: String(message) });
+  const name = typeof code === 'string' ? code : 'Error';
+  span.recordException(error instanceof Error ? error : { name, message: typeof message === 'string' ? message : '' });
   if (typeof code === 'string') span.setAttribute(ATTR_ERROR_TYPE, code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : undefined });
 }

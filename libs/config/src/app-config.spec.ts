@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AppConfig, ConfigValidationError, parseConfig } from './app-config';
+import { envSchema } from './env.schema';
+
+const USER_DB = 'postgresql://postgres@127.0.0.1:5432/users';
+const ORDER_DB = 'postgresql://postgres@127.0.0.1:5432/orders';
+
+/** The message parseConfig fails with, or a marker if it does not fail. */
+function failure(...args: Parameters<typeof parseConfig>): string {
+  try {
+    parseConfig(...args);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as Error).message;
+  }
+  return '(parsed without error)';
+}
+
+describe(parseConfig.name, () => {
+  it('fills in every default for the gateway', () => {
+    const sut = parseConfig;
+
+    const config = sut('gateway', {});
+
+    expect(config).toEqual<AppConfig>({
+      app: 'gateway',
+      environment: 'development',
+      log: { level: 'info', format: 'json' },
+      gateway: { port: 3000 },
+      user: { httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } },
+      order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
+      rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
+      baggageAllowlist: [],
+      databaseUrl: undefined,
+    });
+  });
+
+  it('reads numbers and names from their variables', () => {
+    const sut = parseConfig;
+
+    const config = sut('gateway', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
+      GATEWAY_PORT: '8080',
+      USER_RPC_HOST: 'user',
+      USER_RPC_PORT: '5001',
+      ORDER_HTTP_PORT: '0',
+      RPC_BIND_HOST: '0.0.0.0',
+      RPC_TIMEOUT_MS: '250',
+    });
+
+    expect(config).toMatchObject({
+      environment: 'production',
+      log: { level: 'debug', format: 'pretty' },
+      gateway: { port: 8080 },
+      user: { rpc: { host: 'user', port: 5001 } },
+      order: { httpPort: 0 },
+      rpc: { bindHost: '0.0.0.0', timeoutMs: 250 },
+    });
+  });
+
+  it.each([
+    ['GATEWAY_PORT', 'http'],
+    ['USER_RPC_PORT', '65536'],
+    ['ORDER_HTTP_PORT', '-1'],
+    ['ORDER_RPC_PORT', '40.5'],
+  ])('rejects %s=%s, naming the variable', (variable, value) => {
+    expect(failure('gateway', { [variable]: value })).toMatch(new RegExp(`^\\s+- ${variable}: `, 'm'));
+  });
+
+  it.each([
+    ['USER_DATABASE_URL', 'user'],
+    ['ORDER_DATABASE_URL', 'order'],
+  ] as const)('rejects a %s that is not a URL, naming the variable', (variable, app) => {
+    const message = failure(app, { [variable]: 'not a url' });
+
+    expect(message).toContain(`${variable}: must be a valid URL`);
+  });
+
+  it.each([
+    ['RPC_TIMEOUT_MS', '0'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_FORMAT', 'xml'],
+  ])('rejects %s=%s, naming the variable', (variable, value) => {
+    expect(failure('gateway', { [variable]: value })).toMatch(new RegExp(`^\\s+- ${variable}: `, 'm'));
+  });
+
+  it('names every bad variable at once', () => {
+    const message = failure('gateway', { GATEWAY_PORT: 'x', RPC_TIMEOUT_MS: '-5' });
+
+    expect(message).toMatch(/^Invalid environment:\n/);
+    expect(message).toContain('GATEWAY_PORT: ');
+    expect(message).toContain('RPC_TIMEOUT_MS: ');
+  });
+
+  it.each([
+    ['user', 'USER_DATABASE_URL', { ORDER_DATABASE_URL: ORDER_DB }],
+    ['order', 'ORDER_DATABASE_URL', { USER_DATABASE_URL: USER_DB }],
+  ] as const)('fails for the %s service without %s, even given the other database', (app, variable, env) => {
+    expect(failure(app, env)).toContain(`${variable}: required by the ${app} service`);
+  });
+
+  it.each([
+    ['user', { USER_DATABASE_URL: USER_DB, ORDER_DATABASE_URL: ORDER_DB }, USER_DB],
+    ['order', { USER_DATABASE_URL: USER_DB, ORDER_DATABASE_URL: ORDER_DB }, ORDER_DB],
+  ] as const)('gives the %s service its own database', (app, env, expected) => {
+    const sut = parseConfig;
+
+    expect(sut(app, env).databaseUrl).toBe(expected);
+  });
+
+  it('gives the gateway no database, and needs none', () => {
+    const sut = parseConfig;
+
+    expect(sut('gateway', {}).databaseUrl).toBeUndefined();
+    expect(sut('gateway', { USER_DATABASE_URL: USER_DB, ORDER_DATABASE_URL: ORDER_DB }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['', []],
+    ['tenant.id', ['tenant.id']],
+    [' tenant.id , user.tier,,', ['tenant.id', 'user.tier']],
+    [' , ', []],
+  ])('parses BAGGAGE_ALLOWLIST=%j as a list of trimmed keys', (value, expected) => {
+    const sut = parseConfig;
+
+    expect(sut('gateway', { BAGGAGE_ALLOWLIST: value }).baggageAllowlist).toEqual(expected);
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8');
+  /** `KEY=value` and commented-out `# KEY=value` lines, as [key, value, commented]. */
+  const entries = [...example.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
+    ([, comment, key, value]) => [key, value, comment !== undefined] as const,
+  );
+
+  it.each(Object.keys(envSchema.shape))('lists %s', (key) => {
+    expect(entries.map(([name]) => name)).toContain(key);
+  });
+
+  it('shows the defaults as its active values', () => {
+    const active = Object.fromEntries(
+      entries.filter(([, , commented]) => !commented).map(([key, value]) => [key, value]),
+    );
+
+    expect(envSchema.parse(active)).toEqual(envSchema.parse({}));
+  });
+});
