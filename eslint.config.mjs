@@ -20,14 +20,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // A library is used through its index only; `@app/tracing/sdk` is the one deliberate second
-              // entry point, because it must load before everything else (see libs/tracing/src/sdk/index.ts).
-              regex: '^@app/(?!tracing/sdk$)[^/]+/.+',
+              // A library is used through its index only. Two deliberate second entry points: `@app/tracing/sdk`,
+              // which must load before everything else (libs/tracing/src/sdk/index.ts), and `@app/tracing/testing`,
+              // test helpers kept out of the runtime index.
+              regex: '^@app/(?!tracing/(sdk|testing)$)[^/]+/.+',
               message: 'Import a library through its index (@app/<lib>), not a file inside it.',
             },
             {
-              regex: '(^|/)apps/|^(\\.\\./)+(gateway|user|order)/',
-              message: 'Apps must not import each other (or be imported by libs); move shared code to a lib.',
+              regex: '(^|/)(apps|libs)/|^(\\.\\./)+(gateway|user|order)/',
+              message: 'Apps must not import each other, and libs are imported by alias (@app/<lib>), never by path.',
             },
           ],
         },

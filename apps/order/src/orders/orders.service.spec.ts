@@ -1,0 +1,319 @@
+import { CreateOrderRequest, DomainError, OrderEventsPublisher, UsersClient } from '@app/contracts';
+import { Test } from '@nestjs/testing';
+import { getLoggerToken } from 'nestjs-pino';
+import { PrismaService } from '../prisma/prisma.service';
+import { OrdersService } from './orders.service';
+
+type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+interface LogEntry {
+  level: LogLevel;
+  args: unknown[];
+}
+
+/** Stands in for nestjs-pino's PinoLogger and keeps every call, so tests can assert what was logged. */
+function recordingLogger() {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogLevel) =>
+    (...args: unknown[]): void => {
+      entries.push({ level, args });
+    };
+  return {
+    entries,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    fatal: at('fatal'),
+  };
+}
+
+const USER_ID = '0b6c5a52-3d5e-4c1f-9a57-0f2f4c1b8e11';
+const ORDER_ID = '5f1d7c1e-8a0b-4d7a-b3c2-6e9f0a1b2c3d';
+const CREATED_AT = new Date('2024-05-06T07:08:09.123Z');
+const WITH_ITEMS = { items: { orderBy: { position: 'asc' } } };
+
+interface ItemData {
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+  position: number;
+}
+
+interface OrderCreateArgs {
+  data: { userId: string; totalCents: number; items: { create: ItemData[] } };
+  include: unknown;
+}
+
+/** What the database hands back for a create: the written data plus generated ids, items ordered by position. */
+function storedOrder({ data }: OrderCreateArgs) {
+  const items = [...data.items.create]
+    .sort((a, b) => a.position - b.position)
+    .map((item) => ({ id: `item-${item.position}`, orderId: ORDER_ID, ...item }));
+  return {
+    id: ORDER_ID,
+    userId: data.userId,
+    status: 'created',
+    totalCents: data.totalCents,
+    createdAt: CREATED_AT,
+    items,
+  };
+}
+
+function orderRow(id: string, createdAt: Date, items: { sku: string; quantity: number; unitPriceCents: number }[]) {
+  return {
+    id,
+    userId: USER_ID,
+    status: 'created',
+    totalCents: items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0),
+    createdAt,
+    items: items.map((item, position) => ({ id: `${id}-item-${position}`, orderId: id, position, ...item })),
+  };
+}
+
+describe(OrdersService.name, () => {
+  let sut: OrdersService;
+  let logger: ReturnType<typeof recordingLogger>;
+  /** Set when the fake transaction's callback has settled, i.e. the order is committed. */
+  let committed: boolean;
+  const tx = { order: { create: jest.fn() } };
+  const prisma = {
+    $transaction: jest.fn(),
+    order: { create: jest.fn(), findUnique: jest.fn(), findMany: jest.fn() },
+  };
+  const users = { exists: jest.fn() };
+  const events = { created: jest.fn() };
+
+  beforeEach(async () => {
+    jest.resetAllMocks();
+    committed = false;
+    prisma.$transaction.mockImplementation(async (work: (client: typeof tx) => Promise<unknown>) => {
+      const result = await work(tx);
+      committed = true;
+      return result;
+    });
+    tx.order.create.mockImplementation((args: OrderCreateArgs) => Promise.resolve(storedOrder(args)));
+    users.exists.mockResolvedValue({ exists: true });
+    events.created.mockResolvedValue(undefined);
+    logger = recordingLogger();
+
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        OrdersService,
+        PrismaService,
+        UsersClient,
+        OrderEventsPublisher,
+        { provide: getLoggerToken(OrdersService.name), useValue: logger },
+      ],
+    })
+      .overrideProvider(PrismaService)
+      .useValue(prisma)
+      .overrideProvider(UsersClient)
+      .useValue(users)
+      .overrideProvider(OrderEventsPublisher)
+      .useValue(events)
+      .compile();
+    sut = moduleRef.get(OrdersService);
+  });
+
+  describe('create', () => {
+    const request: CreateOrderRequest = {
+      userId: USER_ID,
+      items: [
+        { sku: 'BOOK-001', quantity: 2, unitPriceCents: 1999 },
+        { sku: 'PEN-7', quantity: 3, unitPriceCents: 250 },
+        { sku: 'A-MUG', quantity: 1, unitPriceCents: 1200 },
+      ],
+    };
+    const totalCents = 2 * 1999 + 3 * 250 + 1200;
+
+    it('asks the user service whether the user exists', async () => {
+      await sut.create(request);
+
+      expect(users.exists).toHaveBeenCalledTimes(1);
+      expect(users.exists).toHaveBeenCalledWith(USER_ID);
+    });
+
+    it('throws ORDER_USER_UNKNOWN for an unknown user, without touching the database or publishing', async () => {
+      users.exists.mockResolvedValue({ exists: false });
+
+      const error: unknown = await sut.create(request).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'ORDER_USER_UNKNOWN', message: `user ${USER_ID} does not exist` });
+      expect(prisma.$transaction).not.toHaveBeenCalled();
+      expect(prisma.order.create).not.toHaveBeenCalled();
+      expect(tx.order.create).not.toHaveBeenCalled();
+      expect(events.created).not.toHaveBeenCalled();
+    });
+
+    it('writes the order inside a transaction, items with their 0-based position and the computed total', async () => {
+      await sut.create(request);
+
+      expect(prisma.$transaction).toHaveBeenCalledTimes(1);
+      expect(prisma.order.create).not.toHaveBeenCalled();
+      expect(tx.order.create).toHaveBeenCalledTimes(1);
+      expect(tx.order.create).toHaveBeenCalledWith({
+        data: {
+          userId: USER_ID,
+          totalCents,
+          items: {
+            create: [
+              { sku: 'BOOK-001', quantity: 2, unitPriceCents: 1999, position: 0 },
+              { sku: 'PEN-7', quantity: 3, unitPriceCents: 250, position: 1 },
+              { sku: 'A-MUG', quantity: 1, unitPriceCents: 1200, position: 2 },
+            ],
+          },
+        },
+        include: WITH_ITEMS,
+      });
+    });
+
+    it('rejects an order over the maximum total before writing anything', async () => {
+      const huge: CreateOrderRequest = {
+        userId: USER_ID,
+        items: [
+          { sku: 'GOLD', quantity: 1000, unitPriceCents: 1_000_000 },
+          { sku: 'GOLD', quantity: 1000, unitPriceCents: 1_000_000 },
+          { sku: 'GOLD', quantity: 1000, unitPriceCents: 1_000_000 },
+        ],
+      };
+
+      const error: unknown = await sut.create(huge).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(prisma.$transaction).not.toHaveBeenCalled();
+      expect(events.created).not.toHaveBeenCalled();
+    });
+
+    it('publishes order.created with orderId, userId and totalCents once the order is committed', async () => {
+      let committedWhenPublished: boolean | undefined;
+      events.created.mockImplementation(() => {
+        committedWhenPublished = committed;
+        return Promise.resolve();
+      });
+
+      await sut.create(request);
+
+      expect(events.created).toHaveBeenCalledTimes(1);
+      expect(events.created).toHaveBeenCalledWith({ orderId: ORDER_ID, userId: USER_ID, totalCents });
+      expect(committedWhenPublished).toBe(true);
+    });
+
+    it('returns the view: items in request order and without their internal fields', async () => {
+      const view = await sut.create(request);
+
+      expect(view).toStrictEqual({
+        id: ORDER_ID,
+        userId: USER_ID,
+        status: 'created',
+        totalCents,
+        items: [
+          { sku: 'BOOK-001', quantity: 2, unitPriceCents: 1999 },
+          { sku: 'PEN-7', quantity: 3, unitPriceCents: 250 },
+          { sku: 'A-MUG', quantity: 1, unitPriceCents: 1200 },
+        ],
+        createdAt: '2024-05-06T07:08:09.123Z',
+      });
+      expect(logger.entries).toEqual([{ level: 'info', args: [{ orderId: ORDER_ID, totalCents }, 'order created'] }]);
+    });
+
+    it('still returns the order when publishing fails, and logs the error with the orderId', async () => {
+      const brokerDown = new Error('broker down');
+      events.created.mockRejectedValue(brokerDown);
+
+      const view = await sut.create(request);
+
+      expect(view).toMatchObject({ id: ORDER_ID, userId: USER_ID, totalCents });
+      const errors = logger.entries.filter((entry) => entry.level === 'error');
+      expect(errors).toEqual([
+        { level: 'error', args: [{ err: brokerDown, orderId: ORDER_ID }, 'order.created could not be published'] },
+      ]);
+    });
+
+    it('fails, and publishes nothing, when the write fails', async () => {
+      const writeFailed = new Error('deadlock detected');
+      tx.order.create.mockRejectedValue(writeFailed);
+
+      const error: unknown = await sut.create(request).catch((caught: unknown) => caught);
+
+      expect(error).toBe(writeFailed);
+      expect(events.created).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('get', () => {
+    it('returns the view of the order with its items ordered by position', async () => {
+      prisma.order.findUnique.mockResolvedValue(
+        orderRow(ORDER_ID, CREATED_AT, [{ sku: 'BOOK-001', quantity: 1, unitPriceCents: 500 }]),
+      );
+
+      const view = await sut.get(ORDER_ID);
+
+      expect(prisma.order.findUnique).toHaveBeenCalledWith({ where: { id: ORDER_ID }, include: WITH_ITEMS });
+      expect(view).toStrictEqual({
+        id: ORDER_ID,
+        userId: USER_ID,
+        status: 'created',
+        totalCents: 500,
+        items: [{ sku: 'BOOK-001', quantity: 1, unitPriceCents: 500 }],
+        createdAt: '2024-05-06T07:08:09.123Z',
+      });
+    });
+
+    it('throws ORDER_NOT_FOUND when there is no such order', async () => {
+      prisma.order.findUnique.mockResolvedValue(null);
+
+      const error: unknown = await sut.get(ORDER_ID).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'ORDER_NOT_FOUND', message: `order ${ORDER_ID} does not exist` });
+    });
+  });
+
+  describe('listByUser', () => {
+    it("queries the user's orders newest first, with items by position", async () => {
+      prisma.order.findMany.mockResolvedValue([]);
+
+      await sut.listByUser(USER_ID);
+
+      expect(prisma.order.findMany).toHaveBeenCalledTimes(1);
+      expect(prisma.order.findMany).toHaveBeenCalledWith({
+        where: { userId: USER_ID },
+        include: WITH_ITEMS,
+        orderBy: { createdAt: 'desc' },
+      });
+    });
+
+    it('returns the views in the order the database gave them', async () => {
+      prisma.order.findMany.mockResolvedValue([
+        orderRow('order-new', new Date('2024-05-07T00:00:00.000Z'), [{ sku: 'B', quantity: 2, unitPriceCents: 100 }]),
+        orderRow('order-old', new Date('2024-05-01T00:00:00.000Z'), [{ sku: 'A', quantity: 1, unitPriceCents: 300 }]),
+      ]);
+
+      const views = await sut.listByUser(USER_ID);
+
+      expect(views).toStrictEqual([
+        {
+          id: 'order-new',
+          userId: USER_ID,
+          status: 'created',
+          totalCents: 200,
+          items: [{ sku: 'B', quantity: 2, unitPriceCents: 100 }],
+          createdAt: '2024-05-07T00:00:00.000Z',
+        },
+        {
+          id: 'order-old',
+          userId: USER_ID,
+          status: 'created',
+          totalCents: 300,
+          items: [{ sku: 'A', quantity: 1, unitPriceCents: 300 }],
+          createdAt: '2024-05-01T00:00:00.000Z',
+        },
+      ]);
+    });
+  });
+});

@@ -1,0 +1,2 @@
+// Test helpers, imported as `@app/tracing/testing`; not part of the runtime index.
+export * from './test-tracing';
