@@ -129,6 +129,23 @@ describe('gateway API errors', () => {
   });
 });
 
+describe('Swagger', () => {
+  it('serves the UI at /docs and documents every route', async () => {
+    const ui = await fetch(`${stack.gatewayUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toContain('text/html');
+
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as { paths: Record<string, object> };
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/orders',
+      '/orders/{id}',
+      '/users',
+      '/users/{id}',
+      '/users/{id}/orders',
+    ]);
+  });
+});
+
 describe('request id and trace headers', () => {
   it('echoes a sane x-request-id and replaces an unsafe one', async () => {
     const sane = await call('GET', `/users/${randomUUID()}`, undefined, { 'x-request-id': 'client-id-123' });
