@@ -29,7 +29,16 @@ function node24BinDir() {
   if (!existsSync(join(binDir, process.platform === 'win32' ? 'node.exe' : 'node'))) {
     console.error(`[node] Node.js ${process.version} is older than 22.18; fetching ${pkg}@24 into .tools/node24`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const args = ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@24`];
+    const args = [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      `${pkg}@24`,
+    ];
     const result = spawnSync(npm, args, { stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) process.exit(result.status || 1);
   }
