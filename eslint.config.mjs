@@ -10,6 +10,7 @@ export default tseslint.config(
       '.tools/**',
       '.data/**',
       'apps/*/src/generated/**',
+      'libs/contracts/src/grpc/generated/**',
       '**/*.js',
       '**/*.cjs',
       '**/*.mjs',

@@ -1,21 +1,14 @@
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { SpanTree } from './support/span-tree';
-import { Stack } from './support/stack';
+import { Stack, TRANSPORTS, TransportKind } from './support/stack';
 import { newTraceparent, parseTraceHeader } from './support/traceparent';
 import { waitUntil } from './support/wait';
 
 const receiver = new OtlpReceiver();
 let stack: Stack;
 
-beforeAll(async () => {
-  await receiver.start();
-  stack = await new Stack({ otlpEndpoint: receiver.endpoint }).start();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await receiver.stop();
-});
+beforeAll(() => receiver.start());
+afterAll(() => receiver.stop());
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${stack.gatewayUrl}${path}`, {
@@ -36,13 +29,38 @@ async function createUser(name = 'Ada'): Promise<{ id: string; email: string }> 
 
 const isDbQuery = (span: ReceivedSpan) => span.name === 'prisma:client:db_query';
 
-describe('POST /orders, traced end to end', () => {
+/** Where each transport's events are attributed, and which port the caller's spans name. */
+const EXPECTED: Record<TransportKind, { messagingSystem: string; peerPort: () => number }> = {
+  tcp: { messagingSystem: 'nestjs_tcp', peerPort: () => Number(stack.env.ORDER_RPC_PORT) },
+  nats: { messagingSystem: 'nats', peerPort: () => 4222 },
+  rmq: { messagingSystem: 'rabbitmq', peerPort: () => 5672 },
+  grpc: { messagingSystem: 'grpc', peerPort: () => Number(stack.env.ORDER_RPC_PORT) },
+};
+
+describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport) => {
   let tree: SpanTree;
   let client: ReturnType<typeof newTraceparent>;
   let requestId: string;
   let order: { id: string; userId: string; totalCents: number; status: string; items: unknown[] };
 
+  /**
+   * The handler's span continues the caller's. On gRPC, @opentelemetry/instrumentation-grpc adds its own
+   * CLIENT and SERVER spans in between, carrying the context in the call's metadata.
+   */
+  function expectHop(caller: ReceivedSpan, handler: ReceivedSpan): void {
+    if (transport !== 'grpc') {
+      expect(handler.parentSpanId).toBe(caller.spanId);
+      return;
+    }
+    const grpcServer = tree.parentOf(handler)!;
+    const grpcClient = tree.parentOf(grpcServer)!;
+    expect([grpcServer.kind, grpcClient.kind]).toEqual([SpanKind.SERVER, SpanKind.CLIENT]);
+    expect(grpcServer.attributes['rpc.system']).toBe('grpc');
+    expect(grpcClient.parentSpanId).toBe(caller.spanId);
+  }
+
   beforeAll(async () => {
+    stack = await new Stack({ otlpEndpoint: receiver.endpoint, transport }).start();
     const user = await createUser();
     client = newTraceparent();
     requestId = `e2e-${Date.now()}`;
@@ -71,7 +89,9 @@ describe('POST /orders, traced end to end', () => {
       );
     });
     tree = new SpanTree(spans);
-  });
+  }, 120_000);
+
+  afterAll(() => stack?.stop());
 
   it('returns the created order', () => {
     expect(order).toMatchObject({ status: 'created', totalCents: 3250 });
@@ -115,11 +135,11 @@ describe('POST /orders, traced end to end', () => {
   it('pairs the gateway CLIENT span with the order SERVER span', () => {
     const call = tree.one('gateway', 'order.create', SpanKind.CLIENT);
     const handler = tree.one('order', 'order.create', SpanKind.SERVER);
-    expect(handler.parentSpanId).toBe(call.spanId);
+    expectHop(call, handler);
     for (const span of [call, handler]) {
       expect(span.attributes).toMatchObject({ 'rpc.system.name': 'nestjs', 'rpc.method': 'order.create' });
     }
-    expect(call.attributes['server.port']).toBe(Number(stack.env.ORDER_RPC_PORT));
+    expect(call.attributes['server.port']).toBe(EXPECTED[transport].peerPort());
   });
 
   it('pairs the order-to-user RPC under the @Traced() service span', () => {
@@ -130,7 +150,7 @@ describe('POST /orders, traced end to end', () => {
     const call = tree.one('order', 'user.exists', SpanKind.CLIENT);
     expect(call.parentSpanId).toBe(service.spanId);
     const handler = tree.one('user', 'user.exists', SpanKind.SERVER);
-    expect(handler.parentSpanId).toBe(call.spanId);
+    expectHop(call, handler);
     expect(tree.one('user', 'UsersService.exists', SpanKind.INTERNAL).parentSpanId).toBe(handler.spanId);
   });
 
@@ -168,8 +188,9 @@ describe('POST /orders, traced end to end', () => {
       'messaging.operation.type': 'send',
     });
 
+    expect(producer.attributes['messaging.system.name']).toBe(EXPECTED[transport].messagingSystem);
     const consumer = tree.one('user', 'process order.created', SpanKind.CONSUMER);
-    expect(consumer.parentSpanId).toBe(producer.spanId);
+    expectHop(producer, consumer);
     expect(consumer.attributes).toMatchObject({ 'messaging.operation.type': 'process' });
 
     const recordOrder = tree.one('user', 'UsersService.recordOrder', SpanKind.INTERNAL);

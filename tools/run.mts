@@ -25,10 +25,26 @@ if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 if (mode === 'dev') process.env.LOG_FORMAT ??= 'pretty';
 
 const databases: EmbeddedPostgres[] = [];
-const children = new Map<App, ChildProcess>();
+const children: ChildProcess[] = [];
 let stopping = false;
 
+/** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
+function replicasOf(app: App): number {
+  if (app === 'gateway') return 1;
+  const replicas = Number(process.env[`${app.toUpperCase()}_REPLICAS`] ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new Error(`${app.toUpperCase()}_REPLICAS must be a whole number >= 1`);
+  const transport = process.env.TRANSPORT ?? 'tcp';
+  if (replicas > 1 && transport !== 'nats' && transport !== 'rmq') {
+    throw new Error(
+      `${app.toUpperCase()}_REPLICAS=${replicas} needs TRANSPORT=nats or rmq (a ${transport} server owns its port)`,
+    );
+  }
+  return replicas;
+}
+
 async function main(): Promise<void> {
+  const replicas = Object.fromEntries(APPS.map((app) => [app, replicasOf(app)])) as Record<App, number>;
   for (const service of SERVICES) {
     const variable = urlVariable(service);
     if (!process.env[variable]) {
@@ -43,33 +59,66 @@ async function main(): Promise<void> {
     const applied = await migrate({ service, databaseUrl: process.env[variable] });
     if (applied.length > 0) log(`${service}: applied migrations ${applied.join(', ')}`);
   }
-  for (const app of APPS) children.set(app, startApp(app));
+  for (const app of APPS) children.push(startApp(app, 0));
+  for (const app of APPS) {
+    if (replicas[app] === 1) continue;
+    // In watch mode the first replica's Nest CLI builds; the others run its output and restart when it changes.
+    if (mode === 'dev') await waitForHttp(httpPort(app, 0));
+    for (let replica = 1; replica < replicas[app]; replica++) children.push(startApp(app, replica));
+  }
+  log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
   log(`gateway on http://localhost:${process.env.GATEWAY_PORT ?? 3000} (Swagger UI at /docs)`);
 }
 
-function startApp(app: App): ChildProcess {
-  const [command, args] =
-    mode === 'dev'
-      ? [
-          process.execPath,
-          [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'start', app, '--watch', '--preserveWatchOutput'],
-        ]
-      : [process.execPath, [join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')]];
+const HTTP_PORT_VARIABLES: Record<App, string> = {
+  gateway: 'GATEWAY_PORT',
+  user: 'USER_HTTP_PORT',
+  order: 'ORDER_HTTP_PORT',
+};
+const DEFAULT_HTTP_PORTS: Record<App, number> = { gateway: 3000, user: 3001, order: 3002 };
+
+/** Replica n of a service serves health on its HTTP port + 10 × n (3001, 3011, 3021…). */
+function httpPort(app: App, replica: number): number {
+  return Number(process.env[HTTP_PORT_VARIABLES[app]] ?? DEFAULT_HTTP_PORTS[app]) + 10 * replica;
+}
+
+function startApp(app: App, replica: number): ChildProcess {
+  const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
+  const nestWatch = [
+    join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'),
+    'start',
+    app,
+    '--watch',
+    '--preserveWatchOutput',
+  ];
+  const args = mode === 'start' ? [entry] : replica === 0 ? nestWatch : ['--watch', entry];
+  const env = { ...process.env, [HTTP_PORT_VARIABLES[app]]: String(httpPort(app, replica)) };
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).
-  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: process.env, detached: true });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    log(`${app} exited (${signal ?? code}); stopping the others`);
+    log(`${app}${replica ? ` replica ${replica}` : ''} exited (${signal ?? code}); stopping the others`);
     void stop(1);
   });
   return child;
+}
+
+async function waitForHttp(port: number): Promise<void> {
+  while (!stopping) {
+    const up = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(
-    [...children.values()].map(
+    children.map(
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -7,11 +7,22 @@ import { waitUntil } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
 export type AppName = 'gateway' | 'user' | 'order';
+export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
+export const TRANSPORTS: TransportKind[] = ['tcp', 'nats', 'rmq', 'grpc'];
 
 export interface StackOptions {
   otlpEndpoint: string;
+  transport?: TransportKind;
+  /** Replicas per service (NATS and RabbitMQ only). */
+  replicas?: Partial<Record<'user' | 'order', number>>;
   env?: NodeJS.ProcessEnv;
 }
+
+const HTTP_PORT_VARIABLES: Record<AppName, string> = {
+  gateway: 'GATEWAY_PORT',
+  user: 'USER_HTTP_PORT',
+  order: 'ORDER_HTTP_PORT',
+};
 
 /** The built entry point of an app (`npm run build` makes it). */
 export function appEntry(app: AppName): string {
@@ -20,25 +31,47 @@ export function appEntry(app: AppName): string {
   return entry;
 }
 
+/** One running process of an app; `instance` is `order` for the first replica, `order#2` for the second. */
+export interface AppInstance {
+  app: AppName;
+  instance: string;
+  process: AppProcess;
+  httpUrl: string;
+}
+
 /**
- * The whole system as real processes: two migrated databases, the user and order services and the gateway,
- * on free ports, exporting spans to the test's OTLP receiver and logging JSON to stdout.
+ * The whole system as real processes: two migrated databases, the user and order services (with replicas if
+ * asked) and the gateway, on free ports and the chosen transport, exporting spans to the test's OTLP receiver
+ * and logging JSON to stdout.
  */
 export class Stack {
-  readonly apps = new Map<AppName, AppProcess>();
+  readonly instances = new Map<string, AppInstance>();
   private readonly databases: TestDatabase[] = [];
   env: NodeJS.ProcessEnv = {};
 
   constructor(private readonly options: StackOptions) {}
 
   get gatewayUrl(): string {
-    return `http://127.0.0.1:${this.env.GATEWAY_PORT}`;
+    return this.instance('gateway').httpUrl;
   }
 
-  app(name: AppName): AppProcess {
-    const app = this.apps.get(name);
-    if (!app) throw new Error(`${name} is not running`);
-    return app;
+  instance(name: string): AppInstance {
+    const instance = this.instances.get(name);
+    if (!instance) throw new Error(`${name} is not running`);
+    return instance;
+  }
+
+  app(name: string): AppProcess {
+    return this.instance(name).process;
+  }
+
+  httpUrl(name: string): string {
+    return this.instance(name).httpUrl;
+  }
+
+  /** Every running process of an app (its replicas). */
+  replicas(app: AppName): AppInstance[] {
+    return [...this.instances.values()].filter((instance) => instance.app === app);
   }
 
   async start(): Promise<this> {
@@ -49,10 +82,8 @@ export class Stack {
       NODE_ENV: 'test',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
-      GATEWAY_PORT: String(await freePort()),
-      USER_HTTP_PORT: String(await freePort()),
+      TRANSPORT: this.options.transport ?? 'tcp',
       USER_RPC_PORT: String(await freePort()),
-      ORDER_HTTP_PORT: String(await freePort()),
       ORDER_RPC_PORT: String(await freePort()),
       USER_DATABASE_URL: user.url,
       ORDER_DATABASE_URL: order.url,
@@ -60,31 +91,51 @@ export class Stack {
       OTEL_BSP_SCHEDULE_DELAY: '100',
       ...this.options.env,
     };
-    await Promise.all((['user', 'order'] as const).map((app) => this.startApp(app)));
+    const services = (['user', 'order'] as const).flatMap((app) =>
+      Array.from({ length: this.options.replicas?.[app] ?? 1 }, () => app),
+    );
+    await Promise.all(services.map((app) => this.startApp(app)));
     await this.startApp('gateway');
     return this;
   }
 
-  async startApp(name: AppName): Promise<AppProcess> {
-    const app = new AppProcess(name, process.execPath, [appEntry(name)], this.env);
-    this.apps.set(name, app);
-    await waitUntil(async () => (await fetch(`${this.httpUrl(name)}/health/ready`)).ok || !app.running, {
-      timeoutMs: 30_000,
-      description: () => `${name} never became ready:\n${app.tail()}`,
+  /** Starts one more process of `app` and waits until it is ready. */
+  async startApp(app: AppName): Promise<AppInstance> {
+    const count = this.replicas(app).length;
+    const instance = count === 0 ? app : `${app}#${count + 1}`;
+    const port = await freePort();
+    const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
+      ...this.env,
+      [HTTP_PORT_VARIABLES[app]]: String(port),
     });
-    if (!app.running) throw new Error(`${name} exited during start-up:\n${app.tail()}`);
-    return app;
+    const started = { app, instance, process: child, httpUrl: `http://127.0.0.1:${port}` };
+    this.instances.set(instance, started);
+    await this.waitReady(started);
+    return started;
   }
 
-  httpUrl(name: AppName): string {
-    const port = { gateway: this.env.GATEWAY_PORT, user: this.env.USER_HTTP_PORT, order: this.env.ORDER_HTTP_PORT }[
-      name
-    ];
-    return `http://127.0.0.1:${port}`;
+  /** Starts a stopped instance again, on the same ports. */
+  async restart(name: string): Promise<void> {
+    const { app, httpUrl } = this.instance(name);
+    const child = new AppProcess(name, process.execPath, [appEntry(app)], {
+      ...this.env,
+      [HTTP_PORT_VARIABLES[app]]: new URL(httpUrl).port,
+    });
+    const restarted = { app, instance: name, process: child, httpUrl };
+    this.instances.set(name, restarted);
+    await this.waitReady(restarted);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.apps.values()].map((app) => app.stop()));
+    await Promise.all([...this.instances.values()].map(({ process }) => process.stop()));
     await Promise.all(this.databases.map((database) => database.drop()));
+  }
+
+  private async waitReady({ instance, process, httpUrl }: AppInstance): Promise<void> {
+    await waitUntil(async () => (await fetch(`${httpUrl}/health/ready`)).ok || !process.running, {
+      timeoutMs: 30_000,
+      description: () => `${instance} never became ready:\n${process.tail()}`,
+    });
+    if (!process.running) throw new Error(`${instance} exited during start-up:\n${process.tail()}`);
   }
 }

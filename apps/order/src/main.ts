@@ -2,7 +2,7 @@ import './tracing';
 import { loadConfig } from '@app/config';
 import { Logger } from '@app/logging';
 import { closeOnSignals } from '@app/tracing';
-import { tcpServerStrategy } from '@app/transport';
+import { rpcServerStrategy } from '@app/transport';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 
@@ -12,9 +12,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   // Messages arrive over the RPC transport; HTTP serves health (and metrics) only.
-  app.connectMicroservice(tcpServerStrategy({ host: config.rpc.bindHost, port: config.order.rpc.port }), {
-    inheritAppConfig: true,
-  });
+  app.connectMicroservice(rpcServerStrategy(config, 'order'), { inheritAppConfig: true });
   closeOnSignals(app, logger);
   await app.startAllMicroservices();
   await app.listen(config.order.httpPort);

@@ -31,9 +31,25 @@ describe(parseConfig.name, () => {
       user: { httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } },
       order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
+      transport: { kind: 'tcp', natsUrl: 'nats://127.0.0.1:4222', rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672' },
       baggageAllowlist: [],
       databaseUrl: undefined,
     });
+  });
+
+  it('reads the transport and the broker URLs', () => {
+    const config = parseConfig('gateway', {
+      TRANSPORT: 'nats',
+      NATS_URL: 'nats://broker:4222',
+      RABBITMQ_URL: 'amqp://u:p@rabbit:5672',
+    });
+
+    expect(config.transport).toEqual({
+      kind: 'nats',
+      natsUrl: 'nats://broker:4222',
+      rabbitmqUrl: 'amqp://u:p@rabbit:5672',
+    });
+    expect(() => parseConfig('gateway', { TRANSPORT: 'kafka' })).toThrow(/TRANSPORT/);
   });
 
   it('reads numbers and names from their variables', () => {

@@ -3,6 +3,8 @@ import { envSchema } from './env.schema';
 
 export type AppName = 'gateway' | 'user' | 'order';
 
+export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
+
 export interface RpcEndpoint {
   host: string;
   port: number;
@@ -17,6 +19,8 @@ export interface AppConfig {
   user: { httpPort: number; rpc: RpcEndpoint };
   order: { httpPort: number; rpc: RpcEndpoint };
   rpc: { bindHost: string; timeoutMs: number };
+  /** TCP and gRPC use the services' RPC host and port; NATS and RabbitMQ use the broker. */
+  transport: { kind: TransportKind; natsUrl: string; rabbitmqUrl: string };
   baggageAllowlist: readonly string[];
   /** The database of the app being configured; undefined for the gateway. */
   databaseUrl?: string;
@@ -50,6 +54,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     user: { httpPort: e.USER_HTTP_PORT, rpc: { host: e.USER_RPC_HOST, port: e.USER_RPC_PORT } },
     order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
+    transport: { kind: e.TRANSPORT, natsUrl: e.NATS_URL, rabbitmqUrl: e.RABBITMQ_URL },
     baggageAllowlist: e.BAGGAGE_ALLOWLIST,
     databaseUrl,
   };

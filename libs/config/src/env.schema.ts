@@ -32,6 +32,11 @@ export const envSchema = z.object({
   USER_DATABASE_URL: optionalUrl,
   ORDER_DATABASE_URL: optionalUrl,
 
+  /** How the services talk: one setting for the whole system. */
+  TRANSPORT: z.enum(['tcp', 'nats', 'rmq', 'grpc']).default('tcp'),
+  NATS_URL: z.url().default('nats://127.0.0.1:4222'),
+  RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
+
   RPC_TIMEOUT_MS: positiveMs.default(3000),
   /** Comma-separated baggage keys a client may send through the gateway to the services. */
   BAGGAGE_ALLOWLIST: z

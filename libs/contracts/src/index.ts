@@ -1,3 +1,4 @@
+export * from './grpc/grpc-methods';
 export * from './orders/order.patterns';
 export * from './orders/order.types';
 export * from './orders/orders.client';

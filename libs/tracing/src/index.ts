@@ -1,10 +1,12 @@
 export * from './http/request-context.middleware';
+export * from './propagation/broker-carriers';
+export * from './propagation/grpc-carrier';
 export * from './propagation/tcp-carrier';
 export * from './propagation/trace-headers';
 export * from './propagation/traced-rpc-client';
 export * from './propagation/traced-server';
 export * from './propagation/semconv';
-export type { TransportCarrier } from './propagation/transport-carrier';
+export type { IncomingMessage, TransportCarrier } from './propagation/transport-carrier';
 export * from './shutdown';
 export * from './traced';
 export * from './tracing.module';

@@ -1,50 +1,55 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, RpcEndpoint } from '@app/config';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderEventsPublisher, OrdersClient, RpcClient, UsersClient } from '@app/contracts';
-import { ClientProxy, ClientsModule } from '@nestjs/microservices';
-import { TracedRpcClient, tcpCarrier } from '@app/tracing';
-import { tcpClientOptions } from './tcp.transport';
+import { ClientGrpc, ClientProxy, ClientsModule } from '@nestjs/microservices';
+import { RpcProxy, TracedRpcClient } from '@app/tracing';
+import { carrierOf, peerAttributes, rpcClientOptions } from './client-options';
+import { GrpcRpcProxy } from './grpc-contract';
+import { ServiceName } from './services';
 
 interface ClientSpec {
   token: string;
   Client: new (rpc: RpcClient) => unknown;
-  endpoint: (config: AppConfig) => RpcEndpoint;
+  /** The service that receives the messages. */
+  service: ServiceName;
 }
 
-/** Every typed client an app can ask for, and where its messages go. */
+/** Every typed client an app can ask for, and which service its messages go to. */
 const CLIENTS = {
-  users: { token: 'USER_SERVICE', Client: UsersClient, endpoint: (config) => config.user.rpc },
-  orders: { token: 'ORDER_SERVICE', Client: OrdersClient, endpoint: (config) => config.order.rpc },
-  // TCP has no broker, so order events go straight to their one consumer, the user service.
-  orderEvents: { token: 'ORDER_EVENTS', Client: OrderEventsPublisher, endpoint: (config) => config.user.rpc },
+  users: { token: 'USER_SERVICE', Client: UsersClient, service: 'user' },
+  orders: { token: 'ORDER_SERVICE', Client: OrdersClient, service: 'order' },
+  // Over NATS an event is published to its subject for anyone subscribed; over TCP, gRPC and RabbitMQ it goes
+  // to the queue or address of its one consumer, the user service.
+  orderEvents: { token: 'ORDER_EVENTS', Client: OrderEventsPublisher, service: 'user' },
 } satisfies Record<string, ClientSpec>;
 
 export type ClientName = keyof typeof CLIENTS;
 
 /**
- * Registers a Nest client per requested name and provides its typed client (UsersClient, OrdersClient,
- * OrderEventsPublisher) for injection. Every call is traced and bounded by RPC_TIMEOUT_MS.
+ * Registers a Nest client per requested name, for the configured TRANSPORT, and provides its typed client
+ * (UsersClient, OrdersClient, OrderEventsPublisher) for injection. Every call is traced and bounded by RPC_TIMEOUT_MS.
  */
 @Module({})
 export class RpcClientsModule {
   static register(names: ClientName[]): DynamicModule {
     const specs: ClientSpec[] = names.map((name) => CLIENTS[name]);
     const nestClients = ClientsModule.registerAsync(
-      specs.map(({ token, endpoint }) => ({
+      specs.map(({ token, service }) => ({
         name: token,
         inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) => tcpClientOptions(token, endpoint(config)),
+        useFactory: (config: AppConfig) => rpcClientOptions(token, config, service),
       })),
     );
-    const typedClients: Provider[] = specs.map(({ token, Client, endpoint }) => ({
+    const typedClients: Provider[] = specs.map(({ token, Client, service }) => ({
       provide: Client,
       inject: [token, APP_CONFIG],
-      useFactory: (proxy: ClientProxy, config: AppConfig) => {
-        const peer = endpoint(config);
+      useFactory: (client: ClientProxy | ClientGrpc, config: AppConfig) => {
+        const proxy: RpcProxy =
+          config.transport.kind === 'grpc' ? new GrpcRpcProxy(client as ClientGrpc) : (client as ClientProxy);
         const rpc = new TracedRpcClient(proxy, {
-          carrier: tcpCarrier,
+          carrier: carrierOf(config),
           timeoutMs: config.rpc.timeoutMs,
-          attributes: { 'server.address': peer.host, 'server.port': peer.port },
+          attributes: peerAttributes(config, service),
         });
         return new Client(rpc);
       },

@@ -1,19 +1,20 @@
-import { APP_CONFIG, AppConfig, RpcEndpoint } from '@app/config';
-import { Controller, Get, Inject } from '@nestjs/common';
-import { TcpClientOptions, Transport } from '@nestjs/microservices';
+import { OrdersClient, PingResponse, UsersClient } from '@app/contracts';
+import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, MicroserviceHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
-const PING_TIMEOUT_MS = 1000;
-
-/** Liveness says the process serves HTTP; readiness says both services answer. Neither is traced. */
+/**
+ * Liveness says the process serves HTTP; readiness says both services answer a ping over the configured
+ * transport, the same path real requests take. Probes are neither traced nor logged.
+ */
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly microservice: MicroserviceHealthIndicator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly indicators: HealthIndicatorService,
+    private readonly users: UsersClient,
+    private readonly orders: OrdersClient,
   ) {}
 
   @Get('live')
@@ -26,16 +27,18 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.ping('user', this.config.user.rpc),
-      () => this.ping('order', this.config.order.rpc),
+      () => this.ping('user', () => this.users.ping()),
+      () => this.ping('order', () => this.orders.ping()),
     ]);
   }
 
-  private ping(key: string, endpoint: RpcEndpoint) {
-    return this.microservice.pingCheck<TcpClientOptions>(key, {
-      transport: Transport.TCP,
-      options: endpoint,
-      timeout: PING_TIMEOUT_MS,
-    });
+  private async ping(key: string, ping: () => Promise<PingResponse>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : 'no answer' });
+    }
   }
 }

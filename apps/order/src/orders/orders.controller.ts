@@ -1,24 +1,37 @@
-import { CreateOrderRequest, IdRequest, ListUserOrdersRequest, ORDER_PATTERNS, OrderView } from '@app/contracts';
-import { RpcController } from '@app/transport';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CreateOrderRequest,
+  IdRequest,
+  ListUserOrdersRequest,
+  ORDER_PATTERNS,
+  OrderList,
+  OrderView,
+  PingResponse,
+} from '@app/contracts';
+import { RpcController, RpcHandler } from '@app/transport';
+import { Payload } from '@nestjs/microservices';
 import { OrdersService } from './orders.service';
 
 @RpcController()
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
-  @MessagePattern(ORDER_PATTERNS.create)
+  @RpcHandler(ORDER_PATTERNS.create)
   create(@Payload() request: CreateOrderRequest): Promise<OrderView> {
     return this.orders.create(request);
   }
 
-  @MessagePattern(ORDER_PATTERNS.get)
+  @RpcHandler(ORDER_PATTERNS.get)
   get(@Payload() { id }: IdRequest): Promise<OrderView> {
     return this.orders.get(id);
   }
 
-  @MessagePattern(ORDER_PATTERNS.listByUser)
-  listByUser(@Payload() { userId }: ListUserOrdersRequest): Promise<OrderView[]> {
-    return this.orders.listByUser(userId);
+  @RpcHandler(ORDER_PATTERNS.listByUser)
+  async listByUser(@Payload() { userId }: ListUserOrdersRequest): Promise<OrderList> {
+    return { orders: await this.orders.listByUser(userId) };
+  }
+
+  @RpcHandler(ORDER_PATTERNS.ping)
+  ping(): PingResponse {
+    return { ok: true };
   }
 }

@@ -4,33 +4,39 @@ import {
   ORDER_EVENTS,
   OrderCreatedEvent,
   USER_PATTERNS,
+  PingResponse,
   UserExistsResponse,
   UserView,
 } from '@app/contracts';
-import { RpcController } from '@app/transport';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { EventHandler, RpcController, RpcHandler } from '@app/transport';
+import { Payload } from '@nestjs/microservices';
 import { UsersService } from './users.service';
 
 @RpcController()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @MessagePattern(USER_PATTERNS.create)
+  @RpcHandler(USER_PATTERNS.create)
   create(@Payload() request: CreateUserRequest): Promise<UserView> {
     return this.users.create(request);
   }
 
-  @MessagePattern(USER_PATTERNS.get)
+  @RpcHandler(USER_PATTERNS.get)
   get(@Payload() { id }: IdRequest): Promise<UserView> {
     return this.users.get(id);
   }
 
-  @MessagePattern(USER_PATTERNS.exists)
+  @RpcHandler(USER_PATTERNS.exists)
   async exists(@Payload() { id }: IdRequest): Promise<UserExistsResponse> {
     return { exists: await this.users.exists(id) };
   }
 
-  @EventPattern(ORDER_EVENTS.created)
+  @RpcHandler(USER_PATTERNS.ping)
+  ping(): PingResponse {
+    return { ok: true };
+  }
+
+  @EventHandler(ORDER_EVENTS.created)
   onOrderCreated(@Payload() event: OrderCreatedEvent): Promise<void> {
     return this.users.recordOrder(event.userId);
   }

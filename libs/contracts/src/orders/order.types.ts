@@ -76,6 +76,11 @@ export class OrderView {
   createdAt!: string;
 }
 
+/** A list travels wrapped, so every transport (gRPC included) carries the same message shape. */
+export interface OrderList {
+  orders: OrderView[];
+}
+
 export class OrderCreatedEvent {
   @IsUUID()
   orderId!: string;

@@ -1,7 +1,7 @@
 import { IdRequest } from '../rpc/id.request';
-import { RpcClient } from '../rpc/rpc-client';
+import { PingResponse, RpcClient } from '../rpc/rpc-client';
 import { ORDER_EVENTS, ORDER_PATTERNS } from './order.patterns';
-import { CreateOrderRequest, ListUserOrdersRequest, OrderCreatedEvent, OrderView } from './order.types';
+import { CreateOrderRequest, ListUserOrdersRequest, OrderCreatedEvent, OrderList, OrderView } from './order.types';
 
 /** Typed calls to the order service. */
 export class OrdersClient {
@@ -15,8 +15,15 @@ export class OrdersClient {
     return this.rpc.send(ORDER_PATTERNS.get, { id } satisfies IdRequest);
   }
 
-  listByUser(userId: string): Promise<OrderView[]> {
-    return this.rpc.send(ORDER_PATTERNS.listByUser, { userId } satisfies ListUserOrdersRequest);
+  async listByUser(userId: string): Promise<OrderView[]> {
+    const { orders } = await this.rpc.send<OrderList>(ORDER_PATTERNS.listByUser, {
+      userId,
+    } satisfies ListUserOrdersRequest);
+    return orders;
+  }
+
+  ping(): Promise<PingResponse> {
+    return this.rpc.send(ORDER_PATTERNS.ping, {});
   }
 }
 

@@ -6,3 +6,8 @@ export interface RpcClient {
   send<TResult>(pattern: string, payload: unknown): Promise<TResult>;
   emit(pattern: string, payload: unknown): Promise<void>;
 }
+
+/** The answer to a readiness ping. */
+export interface PingResponse {
+  ok: boolean;
+}

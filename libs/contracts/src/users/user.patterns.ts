@@ -3,4 +3,6 @@ export const USER_PATTERNS = {
   create: 'user.create',
   get: 'user.get',
   exists: 'user.exists',
+  /** Readiness probe: answered without a span. */
+  ping: 'user.ping',
 } as const;

@@ -1,5 +1,5 @@
 import { IdRequest } from '../rpc/id.request';
-import { RpcClient } from '../rpc/rpc-client';
+import { PingResponse, RpcClient } from '../rpc/rpc-client';
 import { USER_PATTERNS } from './user.patterns';
 import { CreateUserRequest, UserExistsResponse, UserView } from './user.types';
 
@@ -17,5 +17,9 @@ export class UsersClient {
 
   exists(id: string): Promise<UserExistsResponse> {
     return this.rpc.send(USER_PATTERNS.exists, { id } satisfies IdRequest);
+  }
+
+  ping(): Promise<PingResponse> {
+    return this.rpc.send(USER_PATTERNS.ping, {});
   }
 }

@@ -13,7 +13,8 @@ import { Test } from '@nestjs/testing';
 import { type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { DomainError } from '@app/contracts';
-import { RpcExceptionFilter, tcpServerStrategy } from '@app/transport';
+import { parseConfig } from '@app/config';
+import { RpcExceptionFilter, rpcServerStrategy } from '@app/transport';
 import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { Subject, filter, firstValueFrom } from 'rxjs';
 import { useTestTracing } from '../testing/test-tracing';
@@ -163,7 +164,10 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
     const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
     // The server exactly as the services run it: TracedServer(ServerTCP) with TcpTraceDeserializer.
     app = moduleRef.createNestMicroservice<CustomStrategy>({
-      ...tcpServerStrategy({ host: HOST, port: 0 }),
+      ...rpcServerStrategy(
+        parseConfig('user', { USER_DATABASE_URL: 'postgresql://unused', RPC_BIND_HOST: HOST, USER_RPC_PORT: '0' }),
+        'user',
+      ),
       logger: false,
     });
     await app.listen();

@@ -1,5 +1,4 @@
 import { isNativeError } from 'node:util/types';
-import type { ClientProxy } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DomainError, RpcClient } from '@app/contracts';
 import { Observable, TimeoutError, lastValueFrom, timeout } from 'rxjs';
@@ -15,6 +14,12 @@ import {
 } from './semconv';
 import { injectTraceHeaders } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
+
+/** The part of Nest's ClientProxy a client needs; gRPC gets an adapter with the same shape. */
+export interface RpcProxy {
+  send<TResult>(pattern: string, message: unknown): Observable<TResult>;
+  emit(pattern: string, message: unknown): Observable<unknown>;
+}
 
 export interface TracedRpcClientOptions {
   carrier: TransportCarrier;
@@ -36,7 +41,7 @@ const CONNECTION_CLOSED = 'Connection closed';
  */
 export class TracedRpcClient implements RpcClient {
   constructor(
-    private readonly proxy: ClientProxy,
+    private readonly proxy: RpcProxy,
     private readonly options: TracedRpcClientOptions,
   ) {}
 

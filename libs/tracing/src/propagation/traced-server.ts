@@ -35,7 +35,16 @@ type ServerClass = new (...args: any[]) => HandlerRegistry;
  * uses to register each @MessagePattern and @EventPattern, so handlers, guards, pipes and interceptors all run
  * inside the span and need no code of their own.
  */
-export function TracedServer<TBase extends ServerClass>(Base: TBase, carrier: TransportCarrier) {
+export interface TracedServerOptions {
+  /** Contract patterns served without a span, such as health pings. */
+  untracedPatterns?: ReadonlySet<string>;
+}
+
+export function TracedServer<TBase extends ServerClass>(
+  Base: TBase,
+  carrier: TransportCarrier,
+  { untracedPatterns = new Set() }: TracedServerOptions = {},
+) {
   class TracedServerMixin extends Base {
     override addHandler(
       pattern: unknown,
@@ -44,11 +53,24 @@ export function TracedServer<TBase extends ServerClass>(Base: TBase, carrier: Tr
       extras: Record<string, unknown> = {},
     ): void {
       const normalized = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-      const traced = traceHandler(normalized, callback, isEventHandler, carrier);
-      super.addHandler(pattern, traced, isEventHandler, extras);
+      const described = carrier.describe?.(normalized, isEventHandler) ?? {
+        pattern: normalized,
+        isEvent: isEventHandler,
+      };
+      const handler = untracedPatterns.has(described.pattern)
+        ? untracedHandler(callback, carrier)
+        : traceHandler(described.pattern, callback, described.isEvent, carrier);
+      super.addHandler(pattern, handler, isEventHandler, extras);
     }
   }
   return TracedServerMixin;
+}
+
+function untracedHandler(handler: MessageHandler, carrier: TransportCarrier): MessageHandler {
+  const unwrapping: MessageHandler = (data: unknown, rpcContext: BaseRpcContext) =>
+    handler(carrier.read(data, rpcContext).payload, rpcContext);
+  untraced.set(unwrapping, handler);
+  return forwardNext(unwrapping, handler);
 }
 
 function traceHandler(
@@ -62,8 +84,9 @@ function traceHandler(
     : [pattern, SpanKind.SERVER, { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern }];
 
   const traced: MessageHandler = async (data: unknown, rpcContext: BaseRpcContext) => {
-    const { payload, headers } = carrier.read(data, rpcContext);
-    const parent = extractTraceContext(headers);
+    const incoming = carrier.read(data, rpcContext);
+    const payload = incoming.payload;
+    const parent = incoming.context ?? extractTraceContext(incoming.headers);
     const span = tracer.startSpan(name, { kind, attributes }, parent);
     const active = trace.setSpan(parent, span);
     try {

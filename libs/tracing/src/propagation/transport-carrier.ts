@@ -1,5 +1,15 @@
 import type { BaseRpcContext } from '@nestjs/microservices';
+import type { Context } from '@opentelemetry/api';
 import type { TraceHeaders } from './trace-headers';
+
+/** What a handler received, split into the original payload and where its trace context comes from. */
+export interface IncomingMessage {
+  payload: unknown;
+  /** Headers as they came off the wire; extracted with the W3C propagators. */
+  headers?: unknown;
+  /** A context already extracted by the transport's own instrumentation (gRPC); wins over `headers`. */
+  context?: Context;
+}
 
 /**
  * How one transport carries trace headers next to a payload. Spans, naming and error handling live in
@@ -10,6 +20,11 @@ export interface TransportCarrier {
   readonly messagingSystem: string;
   /** Wraps an outgoing payload so the transport sends the headers along. */
   attach(payload: unknown, headers: TraceHeaders): unknown;
-  /** Splits what a handler received into the original payload and the headers that came with it. */
-  read(data: unknown, context: BaseRpcContext): { payload: unknown; headers: unknown };
+  /** Splits what a handler received into the payload and its trace context. */
+  read(data: unknown, context: BaseRpcContext): IncomingMessage;
+  /**
+   * The contract pattern behind a transport's own pattern, and whether it is an event. Only gRPC needs it
+   * (its patterns are `{service, rpc}` objects and it has no events); by default the pattern is kept.
+   */
+  describe?(pattern: string, isEventHandler: boolean): { pattern: string; isEvent: boolean };
 }

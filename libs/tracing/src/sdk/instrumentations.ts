@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
@@ -15,7 +16,7 @@ export function isUntracedPath(url: string | undefined): boolean {
 
 /**
  * Only what the template uses: no auto-instrumentations meta package, so no fs, dns or net spans.
- * Nest's own transports are traced by our propagation layer (libs/tracing/src/propagation).
+ * Nest's TCP, NATS and RabbitMQ transports are traced by our propagation layer (libs/tracing/src/propagation).
  */
 export function createInstrumentations() {
   return [
@@ -27,6 +28,8 @@ export function createInstrumentations() {
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
     }),
     new NestInstrumentation(),
+    // Only active with TRANSPORT=grpc. Health pings are probes, not traffic.
+    new GrpcInstrumentation({ ignoreGrpcMethods: ['Ping'] }),
     // Correlation only: logs go to stdout, not to an OTel logs pipeline.
     new PinoInstrumentation({ disableLogSending: true }),
     new PrismaInstrumentation(),

@@ -1,0 +1,16 @@
+// Original file: libs/contracts/src/grpc/order.proto
+
+import type {
+  OrderItemInput as _order_OrderItemInput,
+  OrderItemInput__Output as _order_OrderItemInput__Output,
+} from '../order/OrderItemInput';
+
+export interface CreateOrderRequest {
+  userId?: string;
+  items?: _order_OrderItemInput[];
+}
+
+export interface CreateOrderRequest__Output {
+  userId: string;
+  items: _order_OrderItemInput__Output[];
+}

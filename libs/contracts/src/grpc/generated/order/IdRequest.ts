@@ -1,0 +1,9 @@
+// Original file: libs/contracts/src/grpc/order.proto
+
+export interface IdRequest {
+  id?: string;
+}
+
+export interface IdRequest__Output {
+  id: string;
+}

@@ -1,0 +1,9 @@
+// Original file: libs/contracts/src/grpc/order.proto
+
+export interface ListUserOrdersRequest {
+  userId?: string;
+}
+
+export interface ListUserOrdersRequest__Output {
+  userId: string;
+}

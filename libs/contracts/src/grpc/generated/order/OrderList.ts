@@ -1,0 +1,11 @@
+// Original file: libs/contracts/src/grpc/order.proto
+
+import type { OrderView as _order_OrderView, OrderView__Output as _order_OrderView__Output } from '../order/OrderView';
+
+export interface OrderList {
+  orders?: _order_OrderView[];
+}
+
+export interface OrderList__Output {
+  orders: _order_OrderView__Output[];
+}

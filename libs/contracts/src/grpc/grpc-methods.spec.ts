@@ -1,0 +1,111 @@
+import { type GrpcObject, type ServiceClientConstructor, loadPackageDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { ORDER_EVENTS, ORDER_PATTERNS } from '../orders/order.patterns';
+import { USER_PATTERNS } from '../users/user.patterns';
+import {
+  type ContractPattern,
+  GRPC_LOADER_OPTIONS,
+  GRPC_METHODS,
+  type GrpcPackage,
+  grpcMethodOf,
+  patternOfGrpcMethod,
+  protoPath,
+} from './grpc-methods';
+
+const ALL_PATTERNS: ContractPattern[] = [
+  ...Object.values(USER_PATTERNS),
+  ...Object.values(ORDER_PATTERNS),
+  ...Object.values(ORDER_EVENTS),
+];
+
+/** The services of a package (not its messages), loaded the way Nest's client and server load it. */
+function servicesOf(pkg: GrpcPackage): Record<string, ServiceClientConstructor> {
+  const loaded = loadPackageDefinition(loadSync(protoPath(pkg), GRPC_LOADER_OPTIONS));
+  const members = Object.entries(loaded[pkg] as GrpcObject);
+  return Object.fromEntries(
+    members.filter((entry): entry is [string, ServiceClientConstructor] => typeof entry[1] === 'function'),
+  );
+}
+
+describe('GRPC_METHODS', () => {
+  it('covers every contract pattern and nothing else', () => {
+    expect(Object.keys(GRPC_METHODS).sort()).toEqual([...ALL_PATTERNS].sort());
+  });
+
+  it.each(ALL_PATTERNS)('maps %s to a method its .proto declares', (pattern) => {
+    const { package: pkg, service, method } = grpcMethodOf(pattern);
+
+    const definition = servicesOf(pkg)[service]?.service;
+
+    expect(definition).toBeDefined();
+    expect(Object.keys(definition)).toContain(method);
+    expect(definition[method].path).toBe(`/${pkg}.${service}/${method}`);
+  });
+
+  it('maps every method of the .proto files to a pattern', () => {
+    for (const pkg of ['user', 'order'] as const) {
+      for (const [service, { service: definition }] of Object.entries(servicesOf(pkg))) {
+        for (const method of Object.keys(definition)) {
+          expect({ service, method, pattern: patternOfGrpcMethod(service, method) }).toEqual({
+            service,
+            method,
+            pattern: expect.any(String),
+          });
+          expect(grpcMethodOf(patternOfGrpcMethod(service, method)!).package).toBe(pkg);
+        }
+      }
+    }
+  });
+
+  it('marks only the events as events', () => {
+    const events = ALL_PATTERNS.filter((pattern) => grpcMethodOf(pattern).isEvent);
+
+    expect(events).toEqual(Object.values(ORDER_EVENTS));
+  });
+});
+
+describe(grpcMethodOf.name, () => {
+  it('returns the method of a pattern', () => {
+    expect(grpcMethodOf(ORDER_EVENTS.created)).toEqual({
+      package: 'user',
+      service: 'OrderEvents',
+      method: 'Created',
+      isEvent: true,
+    });
+  });
+
+  it('throws a clear error for an unknown pattern', () => {
+    expect(() => grpcMethodOf('user.delete')).toThrow('No gRPC method for pattern "user.delete"');
+    expect(() => grpcMethodOf('toString')).toThrow('No gRPC method for pattern "toString"');
+  });
+});
+
+describe(patternOfGrpcMethod.name, () => {
+  it.each(ALL_PATTERNS)('round-trips %s', (pattern) => {
+    const { service, method } = grpcMethodOf(pattern);
+
+    expect(patternOfGrpcMethod(service, method)).toBe(pattern);
+  });
+
+  it('returns undefined for an unknown service or method', () => {
+    expect(patternOfGrpcMethod('UserService', 'Delete')).toBeUndefined();
+    expect(patternOfGrpcMethod('NoSuchService', 'Get')).toBeUndefined();
+    expect(patternOfGrpcMethod('user.UserService', 'Get')).toBeUndefined();
+  });
+});
+
+describe(protoPath.name, () => {
+  it.each(['user', 'order'] as const)('is the absolute path of %s.proto', (pkg) => {
+    const path = protoPath(pkg);
+
+    expect(isAbsolute(path)).toBe(true);
+    expect(path.endsWith(`${pkg}.proto`)).toBe(true);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('rejects an unknown package', () => {
+    expect(() => protoPath('billing' as GrpcPackage)).toThrow('Unknown gRPC package "billing"');
+  });
+});

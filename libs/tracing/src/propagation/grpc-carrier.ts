@@ -1,0 +1,16 @@
+import { context } from '@opentelemetry/api';
+import type { TransportCarrier } from './transport-carrier';
+
+/**
+ * gRPC is covered by @opentelemetry/instrumentation-grpc, which puts the context in the call's metadata and makes
+ * its own SERVER span active around the handler; the carrier only continues from there. `describe` maps gRPC's
+ * `{service, rpc}` patterns back to contract patterns, so spans are named as on every other transport.
+ */
+export function grpcCarrier(describe: (pattern: string) => { pattern: string; isEvent: boolean }): TransportCarrier {
+  return {
+    messagingSystem: 'grpc',
+    attach: (payload) => payload,
+    read: (data) => ({ payload: data, context: context.active() }),
+    describe,
+  };
+}
