@@ -74,7 +74,18 @@ export class Stack {
     return [...this.instances.values()].filter((instance) => instance.app === app);
   }
 
+  /** Starts everything; on failure stops what did start, so no process outlives the test. */
   async start(): Promise<this> {
+    try {
+      await this.startAll();
+      return this;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async startAll(): Promise<void> {
     const [user, order] = await Promise.all([createTestDatabase('user'), createTestDatabase('order')]);
     this.databases.push(user, order);
     this.env = {
@@ -96,7 +107,6 @@ export class Stack {
     );
     await Promise.all(services.map((app) => this.startApp(app)));
     await this.startApp('gateway');
-    return this;
   }
 
   /** Starts one more process of `app` and waits until it is ready. */

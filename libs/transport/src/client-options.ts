@@ -1,8 +1,7 @@
 import type { AppConfig } from '@app/config';
 import { GRPC_LOADER_OPTIONS, protoPath } from '@app/contracts';
 import { ClientProviderOptions, Transport } from '@nestjs/microservices';
-import { TcpTraceSerializer, TransportCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
-import { grpcContractCarrier } from './grpc-contract';
+import { TcpTraceSerializer, TransportCarrier, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
 import { ServiceName } from './services';
 
 /** Nest client options for talking to `service` over the configured TRANSPORT. */
@@ -34,7 +33,7 @@ export function rpcClientOptions(name: string, config: AppConfig, service: Servi
 }
 
 export function carrierOf(config: AppConfig): TransportCarrier {
-  const carriers = { tcp: tcpCarrier, nats: natsCarrier, rmq: rmqCarrier, grpc: grpcContractCarrier };
+  const carriers = { tcp: tcpCarrier, nats: natsCarrier, rmq: rmqCarrier, grpc: grpcCarrier };
   return carriers[config.transport.kind];
 }
 

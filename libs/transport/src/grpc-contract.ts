@@ -1,18 +1,21 @@
-import { ClientGrpc } from '@nestjs/microservices';
-import { grpcMethodOf, patternOfGrpcMethod } from '@app/contracts';
-import { RpcProxy, grpcCarrier } from '@app/tracing';
+import { ClientGrpc, GrpcMethodStreamingType, MessageHandler, ServerGrpc } from '@nestjs/microservices';
+import { grpcMethodOf } from '@app/contracts';
+import { RpcProxy } from '@app/tracing';
 import { Observable, catchError, throwError } from 'rxjs';
 import { fromGrpcError } from './grpc-errors';
 
-/** gRPC patterns are `{"service":…,"rpc":…}`; spans and contracts speak in patterns such as `user.get`. */
-export const grpcContractCarrier = grpcCarrier((registered) => {
-  const pattern = registered.startsWith('{') ? contractPatternOf(registered) : undefined;
-  return pattern ? { pattern, isEvent: grpcMethodOf(pattern).isEvent } : { pattern: registered, isEvent: false };
-});
-
-function contractPatternOf(registered: string): string | undefined {
-  const { service, rpc } = JSON.parse(registered) as { service?: string; rpc?: string };
-  return service && rpc ? patternOfGrpcMethod(service, rpc) : undefined;
+/**
+ * Serves contract patterns over gRPC: each @MessagePattern('user.get') or @EventPattern('order.created') is
+ * registered under the .proto method the contract maps it to (UserService.Get), so controllers never name gRPC.
+ */
+export class ContractGrpcServer extends ServerGrpc {
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false): void {
+    if (typeof pattern !== 'string') return super.addHandler(pattern, callback, isEventHandler);
+    const { service, method } = grpcMethodOf(pattern);
+    // Over gRPC an event is a unary call too, answered once its handler is done.
+    const grpcPattern = { service, rpc: method, streaming: GrpcMethodStreamingType.NO_STREAMING };
+    super.addHandler(grpcPattern, callback, false);
+  }
 }
 
 type UnaryMethod = (request: unknown) => Observable<unknown>;

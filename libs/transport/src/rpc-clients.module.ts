@@ -56,6 +56,8 @@ export class RpcClientsModule {
     }));
     return {
       module: RpcClientsModule,
+      // Global like the config: one connection per peer, whichever module injects the typed client.
+      global: true,
       imports: [nestClients],
       providers: typedClients,
       exports: specs.map(({ Client }) => Client),

@@ -1,8 +1,8 @@
 import type { AppConfig } from '@app/config';
 import { ORDER_PATTERNS, USER_PATTERNS, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
-import { CustomStrategy, ServerGrpc, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
-import { TcpTraceDeserializer, TracedServer, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
-import { grpcContractCarrier } from './grpc-contract';
+import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
+import { TcpTraceDeserializer, TracedServer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
+import { ContractGrpcServer } from './grpc-contract';
 import { ServiceName } from './services';
 
 /** Readiness pings are answered without a span: they are probes, not traffic. */
@@ -11,7 +11,7 @@ const untracedPatterns = new Set<string>([USER_PATTERNS.ping, ORDER_PATTERNS.pin
 class TracedTcpServer extends TracedServer(ServerTCP, tcpCarrier, { untracedPatterns }) {}
 class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedPatterns }) {}
 class TracedRmqServer extends TracedServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}
-class TracedGrpcServer extends TracedServer(ServerGrpc, grpcContractCarrier, { untracedPatterns }) {}
+class TracedGrpcServer extends TracedServer(ContractGrpcServer, grpcCarrier, { untracedPatterns }) {}
 
 /**
  * The server a service listens on, for the configured TRANSPORT. Every one of them runs each handler inside a

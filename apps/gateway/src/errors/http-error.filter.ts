@@ -20,8 +20,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const { statusCode, message } = describe(exception);
 
-    if (statusCode >= 500) {
+    // Unexpected errors are bugs; an HttpException or DomainError, even a 5xx, is an answer someone chose.
+    if (!(exception instanceof HttpException) && !(exception instanceof DomainError)) {
       this.logger.error({ err: exception }, `request failed with ${statusCode}`);
+    } else if (statusCode >= 500) {
+      this.logger.warn({ err: exception }, `request answered ${statusCode}`);
     }
     const body: ErrorBody = {
       statusCode,

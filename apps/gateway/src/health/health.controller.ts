@@ -1,13 +1,15 @@
 import { OrdersClient, PingResponse, UsersClient } from '@app/contracts';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheckFilter } from './health-check.filter';
 
 /**
  * Liveness says the process serves HTTP; readiness says both services answer a ping over the configured
  * transport, the same path real requests take. Probes are neither traced nor logged.
  */
 @ApiExcludeController()
+@UseFilters(HealthCheckFilter)
 @Controller('health')
 export class HealthController {
   constructor(

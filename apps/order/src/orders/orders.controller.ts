@@ -7,30 +7,30 @@ import {
   OrderView,
   PingResponse,
 } from '@app/contracts';
-import { RpcController, RpcHandler } from '@app/transport';
-import { Payload } from '@nestjs/microservices';
+import { RpcController } from '@app/transport';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrdersService } from './orders.service';
 
 @RpcController()
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
-  @RpcHandler(ORDER_PATTERNS.create)
+  @MessagePattern(ORDER_PATTERNS.create)
   create(@Payload() request: CreateOrderRequest): Promise<OrderView> {
     return this.orders.create(request);
   }
 
-  @RpcHandler(ORDER_PATTERNS.get)
+  @MessagePattern(ORDER_PATTERNS.get)
   get(@Payload() { id }: IdRequest): Promise<OrderView> {
     return this.orders.get(id);
   }
 
-  @RpcHandler(ORDER_PATTERNS.listByUser)
+  @MessagePattern(ORDER_PATTERNS.listByUser)
   async listByUser(@Payload() { userId }: ListUserOrdersRequest): Promise<OrderList> {
     return { orders: await this.orders.listByUser(userId) };
   }
 
-  @RpcHandler(ORDER_PATTERNS.ping)
+  @MessagePattern(ORDER_PATTERNS.ping)
   ping(): PingResponse {
     return { ok: true };
   }

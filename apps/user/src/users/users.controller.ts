@@ -8,35 +8,35 @@ import {
   UserExistsResponse,
   UserView,
 } from '@app/contracts';
-import { EventHandler, RpcController, RpcHandler } from '@app/transport';
-import { Payload } from '@nestjs/microservices';
+import { RpcController } from '@app/transport';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { UsersService } from './users.service';
 
 @RpcController()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @RpcHandler(USER_PATTERNS.create)
+  @MessagePattern(USER_PATTERNS.create)
   create(@Payload() request: CreateUserRequest): Promise<UserView> {
     return this.users.create(request);
   }
 
-  @RpcHandler(USER_PATTERNS.get)
+  @MessagePattern(USER_PATTERNS.get)
   get(@Payload() { id }: IdRequest): Promise<UserView> {
     return this.users.get(id);
   }
 
-  @RpcHandler(USER_PATTERNS.exists)
+  @MessagePattern(USER_PATTERNS.exists)
   async exists(@Payload() { id }: IdRequest): Promise<UserExistsResponse> {
     return { exists: await this.users.exists(id) };
   }
 
-  @RpcHandler(USER_PATTERNS.ping)
+  @MessagePattern(USER_PATTERNS.ping)
   ping(): PingResponse {
     return { ok: true };
   }
 
-  @EventHandler(ORDER_EVENTS.created)
+  @EventPattern(ORDER_EVENTS.created)
   onOrderCreated(@Payload() event: OrderCreatedEvent): Promise<void> {
     return this.users.recordOrder(event.userId);
   }

@@ -3,14 +3,10 @@ import type { TransportCarrier } from './transport-carrier';
 
 /**
  * gRPC is covered by @opentelemetry/instrumentation-grpc, which puts the context in the call's metadata and makes
- * its own SERVER span active around the handler; the carrier only continues from there. `describe` maps gRPC's
- * `{service, rpc}` patterns back to contract patterns, so spans are named as on every other transport.
+ * its own SERVER span active around the handler; the carrier only continues from there.
  */
-export function grpcCarrier(describe: (pattern: string) => { pattern: string; isEvent: boolean }): TransportCarrier {
-  return {
-    messagingSystem: 'grpc',
-    attach: (payload) => payload,
-    read: (data) => ({ payload: data, context: context.active() }),
-    describe,
-  };
-}
+export const grpcCarrier: TransportCarrier = {
+  messagingSystem: 'grpc',
+  attach: (payload) => payload,
+  read: (data) => ({ payload: data, context: context.active() }),
+};

@@ -53,13 +53,9 @@ export function TracedServer<TBase extends ServerClass>(
       extras: Record<string, unknown> = {},
     ): void {
       const normalized = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-      const described = carrier.describe?.(normalized, isEventHandler) ?? {
-        pattern: normalized,
-        isEvent: isEventHandler,
-      };
-      const handler = untracedPatterns.has(described.pattern)
+      const handler = untracedPatterns.has(normalized)
         ? untracedHandler(callback, carrier)
-        : traceHandler(described.pattern, callback, described.isEvent, carrier);
+        : traceHandler(normalized, callback, isEventHandler, carrier);
       super.addHandler(pattern, handler, isEventHandler, extras);
     }
   }

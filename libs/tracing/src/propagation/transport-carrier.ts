@@ -22,9 +22,4 @@ export interface TransportCarrier {
   attach(payload: unknown, headers: TraceHeaders): unknown;
   /** Splits what a handler received into the payload and its trace context. */
   read(data: unknown, context: BaseRpcContext): IncomingMessage;
-  /**
-   * The contract pattern behind a transport's own pattern, and whether it is an event. Only gRPC needs it
-   * (its patterns are `{service, rpc}` objects and it has no events); by default the pattern is kept.
-   */
-  describe?(pattern: string, isEventHandler: boolean): { pattern: string; isEvent: boolean };
 }
