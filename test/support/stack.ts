@@ -102,10 +102,12 @@ export class Stack {
       OTEL_BSP_SCHEDULE_DELAY: '100',
       ...this.options.env,
     };
-    const services = (['user', 'order'] as const).flatMap((app) =>
-      Array.from({ length: this.options.replicas?.[app] ?? 1 }, () => app),
+    // The services start side by side; the replicas of one service one after another, so each gets its own name.
+    await Promise.all(
+      (['user', 'order'] as const).map(async (app) => {
+        for (let replica = 0; replica < (this.options.replicas?.[app] ?? 1); replica++) await this.startApp(app);
+      }),
     );
-    await Promise.all(services.map((app) => this.startApp(app)));
     await this.startApp('gateway');
   }
 

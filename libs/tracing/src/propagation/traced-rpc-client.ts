@@ -1,4 +1,5 @@
 import { isNativeError } from 'node:util/types';
+import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { Attributes, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DomainError, RpcClient } from '@app/contracts';
 import { Observable, TimeoutError, lastValueFrom, timeout } from 'rxjs';
@@ -100,7 +101,8 @@ export function toDomainError(error: unknown, operation: string): DomainError {
     return new DomainError('SERVICE_TIMEOUT', `${operation} did not answer in time`);
   }
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (UNREACHABLE_CODES.has(code ?? '') || message === CONNECTION_CLOSED) {
+  // NATS answers a request nobody subscribes to at once, and Nest reports it as an EmptyResponseException.
+  if (UNREACHABLE_CODES.has(code ?? '') || message === CONNECTION_CLOSED || error instanceof EmptyResponseException) {
     return new DomainError('SERVICE_UNAVAILABLE', `${operation} is unreachable`);
   }
   return new DomainError('INTERNAL', `${operation} failed`);

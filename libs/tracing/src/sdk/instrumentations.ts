@@ -23,9 +23,10 @@ export function createInstrumentations() {
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
     }),
-    // Middleware and router layers add one span each per request and say nothing Nest's spans don't.
+    // Kept for the route it puts on the HTTP span (`http.route`). Its layer spans (middleware, routers, Nest's
+    // request handlers) would add several spans per request that say nothing Nest's own spans don't.
     new ExpressInstrumentation({
-      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     }),
     new NestInstrumentation(),
     // Only active with TRANSPORT=grpc. Health pings are probes, not traffic.

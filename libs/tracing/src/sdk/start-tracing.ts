@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ALLOW_ALL_BAGGAGE_KEYS, BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
@@ -33,8 +35,13 @@ export function startTracing({ serviceName }: TracingOptions): void {
       [ATTR_SERVICE_VERSION]: process.env.SERVICE_VERSION ?? packageVersion(),
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
     }),
-    // OTLP/HTTP JSON through a batch processor that the SDK builds from OTEL_BSP_* (delay, queue, batch size).
-    traceExporter: new OTLPTraceExporter(),
+    spanProcessors: [
+      // Baggage that reached this process (request.id, allowlisted client keys) becomes span attributes, so a
+      // trace can be found by the request id a client or a log line shows.
+      new BaggageSpanProcessor(ALLOW_ALL_BAGGAGE_KEYS),
+      // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptionsFromEnv() }),
+    ],
     // Traces only: metrics are scraped by Prometheus and logs go to stdout, so no OTLP export for either.
     metricReaders: [],
     logRecordProcessors: [],
@@ -48,6 +55,22 @@ export async function shutdownTracing(): Promise<void> {
   const running = sdk;
   sdk = undefined;
   await running?.shutdown();
+}
+
+/** The SDK reads OTEL_BSP_* only for processors it builds itself; ours is built here, so we read them. */
+function batchOptionsFromEnv(): Partial<BatchSpanProcessorOptions> {
+  const number = (name: string) => {
+    const value = Number(process.env[name]);
+    return process.env[name] && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const options = {
+    scheduledDelayMillis: number('OTEL_BSP_SCHEDULE_DELAY'),
+    maxQueueSize: number('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: number('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    exportTimeoutMillis: number('OTEL_BSP_EXPORT_TIMEOUT'),
+  };
+  // Unset variables leave the processor's own defaults in place.
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 function packageVersion(): string {
