@@ -13,10 +13,15 @@ const { delimiter, join } = require('node:path');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 const supported = major > 22 || (major === 22 && minor >= 18);
-const command = process.argv.slice(2).join(' ');
+const [command, ...args] = process.argv.slice(2);
 
 const env = supported ? process.env : { ...process.env, PATH: `${node24BinDir()}${delimiter}${process.env.PATH}` };
-const child = spawn(command, { stdio: 'inherit', shell: true, env });
+// Without a shell when given separate words, so a signal reaches the command itself and not a shell that may
+// not pass it on; a single quoted string ("a && b") still runs in a shell.
+const child =
+  args.length > 0
+    ? spawn(command, args, { stdio: 'inherit', env })
+    : spawn(command, { stdio: 'inherit', shell: true, env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

@@ -18,4 +18,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.user.httpPort);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Before the logger exists, or after it failed: stderr, and a non-zero exit so a supervisor notices.
+  console.error(error);
+  process.exit(1);
+});

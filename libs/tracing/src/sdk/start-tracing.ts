@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ALLOW_ALL_BAGGAGE_KEYS, BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
+import { BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
 
@@ -36,9 +37,9 @@ export function startTracing({ serviceName }: TracingOptions): void {
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
     }),
     spanProcessors: [
-      // Baggage that reached this process (request.id, allowlisted client keys) becomes span attributes, so a
-      // trace can be found by the request id a client or a log line shows.
-      new BaggageSpanProcessor(ALLOW_ALL_BAGGAGE_KEYS),
+      // Baggage becomes span attributes, so a trace can be found by the request id a client or a log line shows.
+      // Only request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
+      new BaggageSpanProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
       new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptionsFromEnv() }),
     ],
@@ -55,6 +56,15 @@ export async function shutdownTracing(): Promise<void> {
   const running = sdk;
   sdk = undefined;
   await running?.shutdown();
+}
+
+/** Keys copied from baggage to span attributes: `request.id` and BAGGAGE_ALLOWLIST (see libs/config). */
+function spanBaggageKeys(): (key: string) => boolean {
+  const allowed = new Set([
+    REQUEST_ID_BAGGAGE_KEY,
+    ...(process.env.BAGGAGE_ALLOWLIST ?? '').split(',').map((key) => key.trim()),
+  ]);
+  return (key) => allowed.has(key);
 }
 
 /** The SDK reads OTEL_BSP_* only for processors it builds itself; ours is built here, so we read them. */
