@@ -1,4 +1,5 @@
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { scrape, total } from './support/prometheus';
 import { SpanTree } from './support/span-tree';
 import { Stack, TRANSPORTS, TransportKind } from './support/stack';
 import { newTraceparent, parseTraceHeader } from './support/traceparent';
@@ -224,6 +225,45 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
       }
     }
     expect(linesOf('order').map((line) => line.msg)).toContain('order created');
+  });
+
+  it('moves the RED metrics of every app, and counts neither probes nor scrapes', async () => {
+    const [gateway, order, user] = await Promise.all([
+      scrape(stack.httpUrl('gateway')),
+      scrape(stack.httpUrl('order')),
+      scrape(stack.httpUrl('user')),
+    ]);
+    const count = (name: string) => `${name}_count`;
+
+    expect(
+      total(gateway, count('http_server_request_duration'), {
+        http_route: '/orders',
+        http_response_status_code: '201',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(total(gateway, count('rpc_client_call_duration'), { rpc_method: 'order.create' })).toBeGreaterThanOrEqual(1);
+    expect(total(order, count('rpc_server_call_duration'), { rpc_method: 'order.create' })).toBeGreaterThanOrEqual(1);
+    expect(total(order, count('rpc_client_call_duration'), { rpc_method: 'user.exists' })).toBeGreaterThanOrEqual(1);
+    expect(
+      total(order, count('messaging_client_operation_duration'), { messaging_destination_name: 'order.created' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      total(user, count('messaging_process_duration'), { messaging_destination_name: 'order.created' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(total(order, count('db_client_operation_duration'), { db_operation_name: 'INSERT' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(total(user, 'nodejs_eventloop_delay_p99')).toBeGreaterThan(0);
+
+    // The stack polled /health/ready until it was up, and we just scraped: neither shows up as traffic.
+    for (const samples of [gateway, order, user]) {
+      const routes = samples.filter((sample) => sample.name.startsWith('http_server_request_duration'));
+      expect(routes.filter((sample) => /health|metrics/.test(sample.labels.http_route ?? ''))).toEqual([]);
+      for (const probe of ['user.ping', 'order.ping']) {
+        expect(total(samples, count('rpc_server_call_duration'), { rpc_method: probe })).toBe(0);
+        expect(total(samples, count('rpc_client_call_duration'), { rpc_method: probe })).toBe(0);
+      }
+    }
   });
 
   it('counts the order on the user once the event is consumed', async () => {

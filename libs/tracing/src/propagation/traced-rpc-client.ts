@@ -13,6 +13,7 @@ import {
   ATTR_RPC_SYSTEM_NAME,
   RPC_SYSTEM_NESTJS,
 } from './semconv';
+import { DurationMetric, recordDuration } from '../metrics/instruments';
 import { injectTraceHeaders } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
 
@@ -50,6 +51,7 @@ export class TracedRpcClient implements RpcClient {
     return this.traced(
       pattern,
       SpanKind.CLIENT,
+      'rpcClient',
       { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern },
       (headers) => this.proxy.send<TResult>(pattern, this.options.carrier.attach(payload, headers)),
     );
@@ -59,6 +61,7 @@ export class TracedRpcClient implements RpcClient {
     await this.traced(
       `send ${pattern}`,
       SpanKind.PRODUCER,
+      'messagingSend',
       {
         [ATTR_MESSAGING_SYSTEM_NAME]: this.options.carrier.messagingSystem,
         [ATTR_MESSAGING_DESTINATION_NAME]: pattern,
@@ -69,14 +72,18 @@ export class TracedRpcClient implements RpcClient {
     );
   }
 
+  /** One call: a span, a duration measurement (same attributes, plus `error.type` on failure), a timeout. */
   private traced<T>(
     spanName: string,
     kind: SpanKind,
+    metric: DurationMetric,
     attributes: Attributes,
     call: (headers: Record<string, string>) => Observable<T>,
   ): Promise<T> {
     const spanOptions = { kind, attributes: { ...this.options.attributes, ...attributes } };
+    const startedAt = performance.now();
     return tracer.startActiveSpan(spanName, spanOptions, async (span) => {
+      let errorType: string | undefined;
       try {
         // Inject inside the span so the receiver's span becomes its child.
         const response$ = call(injectTraceHeaders()).pipe(timeout(this.options.timeoutMs));
@@ -84,9 +91,11 @@ export class TracedRpcClient implements RpcClient {
       } catch (error) {
         const failure = toDomainError(error, spanName);
         recordFailure(span, error, failure);
+        errorType = failure.code;
         throw failure;
       } finally {
         span.end();
+        recordDuration(metric, startedAt, errorType ? { ...attributes, [ATTR_ERROR_TYPE]: errorType } : attributes);
       }
     });
   }

@@ -1,6 +1,6 @@
 import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { Observable, finalize, from, isObservable, tap } from 'rxjs';
+import { finalize, from, isObservable, tap } from 'rxjs';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -11,6 +11,7 @@ import {
   ATTR_RPC_SYSTEM_NAME,
   RPC_SYSTEM_NESTJS,
 } from './semconv';
+import { recordDuration } from '../metrics/instruments';
 import { extractTraceContext } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
 
@@ -85,13 +86,24 @@ function traceHandler(
     const parent = incoming.context ?? extractTraceContext(incoming.headers);
     const span = tracer.startSpan(name, { kind, attributes }, parent);
     const active = trace.setSpan(parent, span);
+    const startedAt = performance.now();
+    let errorType: string | undefined;
+    const fail = (error: unknown) => {
+      errorType = recordError(span, error);
+    };
+    const finish = () => {
+      span.end();
+      const measured = errorType ? { ...attributes, [ATTR_ERROR_TYPE]: errorType } : attributes;
+      recordDuration(isEvent ? 'messagingProcess' : 'rpcServer', startedAt, measured);
+    };
     try {
       const result: unknown = await context.with(active, () => handler(payload, rpcContext));
       // Nest's RPC proxy returns an Observable that may still error (exception filters run inside it).
-      return endWhenSettled(span, isObservable(result) ? result : from([result]));
+      const result$ = isObservable(result) ? result : from([result]);
+      return result$.pipe(tap({ error: fail }), finalize(finish));
     } catch (error) {
-      recordError(span, error);
-      span.end();
+      fail(error);
+      finish();
       throw error;
     }
   };
@@ -119,13 +131,6 @@ function forwardNext(traced: MessageHandler, handler: MessageHandler): MessageHa
   });
 }
 
-function endWhenSettled<T>(span: Span, result$: Observable<T>): Observable<T> {
-  return result$.pipe(
-    tap({ error: (error: unknown) => recordError(span, error) }),
-    finalize(() => span.end()),
-  );
-}
-
 function consumerAttributes(pattern: string, carrier: TransportCarrier): Attributes {
   return {
     [ATTR_MESSAGING_SYSTEM_NAME]: carrier.messagingSystem,
@@ -135,12 +140,15 @@ function consumerAttributes(pattern: string, carrier: TransportCarrier): Attribu
   };
 }
 
-/** Services answer with `{code, message}` payloads (see RpcExceptionFilter); raw errors are bugs. */
-function recordError(span: Span, error: unknown): void {
+/** Services answer with `{code, message}` payloads (see RpcExceptionFilter); raw errors are bugs. Returns `error.type`. */
+function recordError(span: Span, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = (error as { message?: unknown } | null)?.message;
-  const name = typeof code === 'string' ? code : 'Error';
-  span.recordException(error instanceof Error ? error : { name, message: typeof message === 'string' ? message : '' });
-  if (typeof code === 'string') span.setAttribute(ATTR_ERROR_TYPE, code);
+  const errorType = typeof code === 'string' ? code : error instanceof Error ? error.name : '_OTHER';
+  span.recordException(
+    error instanceof Error ? error : { name: errorType, message: typeof message === 'string' ? message : '' },
+  );
+  span.setAttribute(ATTR_ERROR_TYPE, errorType);
   span.setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : undefined });
+  return errorType;
 }

@@ -4,6 +4,7 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 
 /** Paths that probes hit every few seconds; tracing them would bury real traffic. */
@@ -34,5 +35,7 @@ export function createInstrumentations() {
     // Correlation only: logs go to stdout, not to an OTel logs pipeline.
     new PinoInstrumentation({ disableLogSending: true }),
     new PrismaInstrumentation(),
+    // Event-loop delay, heap and GC, for the dashboard's runtime row.
+    new RuntimeNodeInstrumentation(),
   ];
 }

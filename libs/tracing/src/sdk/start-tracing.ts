@@ -7,6 +7,8 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
+import { DbQueryMetricsProcessor } from '../metrics/db-metrics.processor';
+import { prometheusExporter } from '../metrics/prometheus';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
 
@@ -42,9 +44,10 @@ export function startTracing({ serviceName }: TracingOptions): void {
       new BaggageSpanProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
       new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptionsFromEnv() }),
+      new DbQueryMetricsProcessor(),
     ],
-    // Traces only: metrics are scraped by Prometheus and logs go to stdout, so no OTLP export for either.
-    metricReaders: [],
+    // Metrics are pulled by Prometheus from GET /metrics; logs go to stdout, so neither is exported over OTLP.
+    metricReaders: [prometheusExporter],
     logRecordProcessors: [],
     instrumentations: createInstrumentations(),
   });
