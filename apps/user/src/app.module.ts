@@ -2,19 +2,18 @@ import { ConfigModule } from '@app/config';
 import { LoggingModule } from '@app/logging';
 import { TracingModule } from '@app/tracing';
 import { Module } from '@nestjs/common';
-import { HealthModule } from './health/health.module';
-import { PrismaModule } from '@app/prisma';
-import { PrismaService } from './prisma/prisma.service';
+import { DatabaseHealthModule, PrismaModule } from '@app/prisma';
+import { PrismaClient } from './generated/prisma/client';
 import { UsersModule } from './users/users.module';
 
 const infrastructure = [
   ConfigModule.forApp('user'),
   LoggingModule.forRoot(),
   TracingModule,
-  PrismaModule.forRoot(PrismaService),
+  PrismaModule.forRoot(PrismaClient),
 ];
 
 @Module({
-  imports: [...infrastructure, HealthModule, UsersModule],
+  imports: [...infrastructure, DatabaseHealthModule, UsersModule],
 })
 export class AppModule {}

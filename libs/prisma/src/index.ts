@@ -1,2 +1,3 @@
+export * from './database-health.module';
 export * from './prisma-errors';
 export * from './prisma.module';

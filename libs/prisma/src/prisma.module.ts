@@ -1,34 +1,50 @@
-import { DynamicModule, Global, Module, OnModuleDestroy, OnModuleInit, Type } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-/** What every generated PrismaClient offers and the module relies on. */
-export interface PrismaLifecycle extends OnModuleInit, OnModuleDestroy {
+/** What the module needs of a generated PrismaClient. */
+export interface PrismaClientLike {
   $connect(): Promise<void>;
   $disconnect(): Promise<void>;
+  $queryRawUnsafe(query: string): Promise<unknown>;
 }
 
-type PrismaServiceClass = Type<PrismaLifecycle> & (new (options: { adapter: PrismaPg }) => PrismaLifecycle);
+export type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClientLike;
+
+/** The app's PrismaClient, whatever its generated class; for code that only needs the lifecycle or a ping. */
+export const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
 
 /**
- * Each service generates its own PrismaClient from its own schema and extends it as PrismaService; this
- * module builds that class with the pg driver adapter (Prisma 7 needs no engine binary) and makes it global.
+ * Each service generates its own PrismaClient from its own schema; `PrismaModule.forRoot(PrismaClient)` provides that
+ * class, built with the pg driver adapter (Prisma 7 needs no engine binary), injectable by the class itself. It
+ * connects at start-up, so a wrong URL fails the boot rather than the first request, and disconnects on shutdown.
  */
 @Global()
 @Module({})
-export class PrismaModule {
-  static forRoot(PrismaService: PrismaServiceClass): DynamicModule {
+export class PrismaModule implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(PRISMA_CLIENT) private readonly client: PrismaClientLike) {}
+
+  static forRoot(Client: PrismaClientClass): DynamicModule {
     return {
       module: PrismaModule,
       providers: [
         {
-          provide: PrismaService,
+          provide: Client,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
-            new PrismaService({ adapter: new PrismaPg({ connectionString: config.databaseUrl }) }),
+            new Client({ adapter: new PrismaPg({ connectionString: config.databaseUrl }) }),
         },
+        { provide: PRISMA_CLIENT, useExisting: Client },
       ],
-      exports: [PrismaService],
+      exports: [Client, PRISMA_CLIENT],
     };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.client.$connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.$disconnect();
   }
 }

@@ -1,7 +1,7 @@
 import { CreateOrderRequest, DomainError, OrderEventsPublisher, UsersClient } from '@app/contracts';
 import { Test } from '@nestjs/testing';
 import { getLoggerToken } from 'nestjs-pino';
-import { PrismaService } from '../prisma/prisma.service';
+import { PrismaClient } from '../generated/prisma/client';
 import { OrdersService } from './orders.service';
 
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -102,13 +102,13 @@ describe(OrdersService.name, () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
-        PrismaService,
+        PrismaClient,
         UsersClient,
         OrderEventsPublisher,
         { provide: getLoggerToken(OrdersService.name), useValue: logger },
       ],
     })
-      .overrideProvider(PrismaService)
+      .overrideProvider(PrismaClient)
       .useValue(prisma)
       .overrideProvider(UsersClient)
       .useValue(users)

@@ -2,8 +2,7 @@ import { CreateOrderRequest, DomainError, OrderEventsPublisher, OrderView, Users
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
 import { Traced } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
+import { Prisma, PrismaClient } from '../generated/prisma/client';
 import { orderTotalCents } from './order-total';
 
 const withItems = { items: { orderBy: { position: 'asc' } } } satisfies Prisma.OrderInclude;
@@ -13,7 +12,7 @@ type OrderWithItems = Prisma.OrderGetPayload<{ include: typeof withItems }>;
 @Traced()
 export class OrdersService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: PrismaClient,
     private readonly users: UsersClient,
     private readonly events: OrderEventsPublisher,
     @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,

@@ -3,7 +3,7 @@ import { UNIQUE_VIOLATION } from '@app/prisma';
 import { Test } from '@nestjs/testing';
 import { getLoggerToken } from 'nestjs-pino';
 import { Prisma, type User } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
+import { PrismaClient } from '../generated/prisma/client';
 import { UsersService } from './users.service';
 
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -67,9 +67,9 @@ describe(UsersService.name, () => {
     jest.resetAllMocks();
     logger = recordingLogger();
     const moduleRef = await Test.createTestingModule({
-      providers: [UsersService, PrismaService, { provide: getLoggerToken(UsersService.name), useValue: logger }],
+      providers: [UsersService, PrismaClient, { provide: getLoggerToken(UsersService.name), useValue: logger }],
     })
-      .overrideProvider(PrismaService)
+      .overrideProvider(PrismaClient)
       .useValue(prisma)
       .compile();
     sut = moduleRef.get(UsersService);

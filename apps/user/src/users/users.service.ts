@@ -3,14 +3,13 @@ import { InjectPinoLogger, PinoLogger } from '@app/logging';
 import { UNIQUE_VIOLATION, isPrismaError } from '@app/prisma';
 import { Traced } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
-import { User } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
+import { PrismaClient, User } from '../generated/prisma/client';
 
 @Injectable()
 @Traced()
 export class UsersService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: PrismaClient,
     @InjectPinoLogger(UsersService.name) private readonly logger: PinoLogger,
   ) {}
 
