@@ -14,7 +14,8 @@ const HTTP_PORTS = {
 /** The liveness URL of `app`, from the environment the app itself sees. */
 function liveUrl(app, env = process.env) {
   const port = HTTP_PORTS[app];
-  if (!port) throw new Error(`unknown APP ${JSON.stringify(app)}; expected one of ${Object.keys(HTTP_PORTS).join(', ')}`);
+  if (!port)
+    throw new Error(`unknown APP ${JSON.stringify(app)}; expected one of ${Object.keys(HTTP_PORTS).join(', ')}`);
   return `http://127.0.0.1:${env[port.variable] || port.fallback}/health/live`;
 }
 

@@ -1,4 +1,5 @@
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { baseMetricName, dashboardMetricNames } from '../tools/infra/dashboard';
 import { scrape, total } from './support/prometheus';
 import { SpanTree } from './support/span-tree';
 import { Stack, TRANSPORTS, TransportKind } from './support/stack';
@@ -264,6 +265,15 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
         expect(total(samples, count('rpc_client_call_duration'), { rpc_method: probe })).toBe(0);
       }
     }
+  });
+
+  it('exports every metric the Grafana dashboard queries, so no panel can silently go empty', async () => {
+    const exported = new Set<string>();
+    for (const app of ['gateway', 'order', 'user']) {
+      (await scrape(stack.httpUrl(app))).forEach((sample) => exported.add(baseMetricName(sample.name)));
+    }
+    const missing = dashboardMetricNames().filter((name) => !exported.has(name));
+    expect(missing).toEqual([]);
   });
 
   it('counts the order on the user once the event is consumed', async () => {

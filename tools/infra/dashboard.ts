@@ -14,24 +14,24 @@ type MetricContract = { type: 'histogram' | 'gauge'; labels: readonly string[] }
  * `job` and `instance`, which Prometheus adds. `error_type` is present only on failures.
  */
 export const APP_METRICS = {
-  http_server_request_duration_seconds: {
+  http_server_request_duration: {
     type: 'histogram',
     labels: ['http_request_method', 'http_route', 'http_response_status_code'],
   },
-  rpc_client_call_duration_seconds: { type: 'histogram', labels: ['rpc_system_name', 'rpc_method', 'error_type'] },
-  rpc_server_call_duration_seconds: { type: 'histogram', labels: ['rpc_system_name', 'rpc_method', 'error_type'] },
-  messaging_client_operation_duration_seconds: {
+  rpc_client_call_duration: { type: 'histogram', labels: ['rpc_system_name', 'rpc_method', 'error_type'] },
+  rpc_server_call_duration: { type: 'histogram', labels: ['rpc_system_name', 'rpc_method', 'error_type'] },
+  messaging_client_operation_duration: {
     type: 'histogram',
     labels: ['messaging_system_name', 'messaging_destination_name', 'messaging_operation_type', 'error_type'],
   },
-  messaging_process_duration_seconds: {
+  messaging_process_duration: {
     type: 'histogram',
     labels: ['messaging_system_name', 'messaging_destination_name', 'messaging_operation_type', 'error_type'],
   },
-  db_client_operation_duration_seconds: { type: 'histogram', labels: ['db_system_name', 'db_operation_name'] },
-  nodejs_eventloop_delay_p99_seconds: { type: 'gauge', labels: [] },
-  v8js_memory_heap_used_bytes: { type: 'gauge', labels: ['v8js_heap_space_name'] },
-  v8js_gc_duration_seconds: { type: 'histogram', labels: ['v8js_gc_type'] },
+  db_client_operation_duration: { type: 'histogram', labels: ['db_system_name', 'db_operation_name'] },
+  nodejs_eventloop_delay_p99: { type: 'gauge', labels: [] },
+  v8js_memory_heap_used: { type: 'gauge', labels: ['v8js_heap_space_name'] },
+  v8js_gc_duration: { type: 'histogram', labels: ['v8js_gc_type'] },
 } as const satisfies Record<string, MetricContract>;
 
 /** Labels Prometheus puts on every scraped series, and the bucket bound of a histogram's `_bucket` series. */
@@ -104,7 +104,7 @@ export function dashboardQueries(dashboard: Dashboard): DashboardQuery[] {
       typeof variable.query === 'string'
         ? variable.query
         : typeof variable.query === 'object' && variable.query !== null && 'query' in variable.query
-          ? String((variable.query as { query: unknown }).query)
+          ? String(variable.query.query)
           : (variable.definition ?? '');
     for (const expr of variableQueryExpressions(query)) {
       queries.push({ source: `variable $${variable.name ?? '?'}`, expr });
@@ -173,7 +173,7 @@ export function promqlReferences(expr: string): PromqlReferences {
   const metrics = new Set<string>();
   const labels = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+    const token = tokens[i];
     if (token.kind === 'matchers') {
       token.labels.forEach((label) => labels.add(label));
       continue;
@@ -185,7 +185,7 @@ export function promqlReferences(expr: string): PromqlReferences {
     if (GROUPING.has(word)) {
       if (!opensParen) continue;
       for (i += 2; i < tokens.length; i++) {
-        const inner = tokens[i]!;
+        const inner = tokens[i];
         if (inner.kind === 'punct' && inner.value === ')') break;
         if (inner.kind === 'ident') labels.add(inner.value);
       }
@@ -205,7 +205,7 @@ function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < expr.length) {
-    const c = expr[i]!;
+    const c = expr[i];
     if (/\s/.test(c)) {
       i++;
     } else if (c === '#') {
@@ -222,7 +222,10 @@ function tokenize(expr: string): Token[] {
       tokens.push({ kind: 'other' });
     } else if (c === '$') {
       // A Grafana variable: ${name...} or $name.
-      i = expr[i + 1] === '{' ? findClosing(expr, i + 1, '{', '}') + 1 : i + 1 + /^\w*/.exec(expr.slice(i + 1))![0].length;
+      i =
+        expr[i + 1] === '{'
+          ? findClosing(expr, i + 1, '{', '}') + 1
+          : i + 1 + /^\w*/.exec(expr.slice(i + 1))![0].length;
       tokens.push({ kind: 'other' });
     } else if (/[0-9.]/.test(c)) {
       // Numbers, hex, exponents and durations (5m, 1h30m, 500ms).
@@ -245,7 +248,7 @@ function matcherLabels(inner: string): string[] {
   return splitTopLevel(inner)
     .map((matcher) => /^\s*(?:"([^"]+)"|([a-zA-Z_][a-zA-Z0-9_]*))\s*(=~|!~|!=|=)/.exec(matcher))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => match[1] ?? match[2]!);
+    .map((match) => match[1] ?? match[2]);
 }
 
 /** Index just past a quoted string starting at `start` (backslash escapes, except in backquoted raw strings). */
