@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
 import { Stack } from './support/stack';
 import { parseTraceHeader } from './support/traceparent';
+import { waitUntil } from './support/wait';
 
 const receiver = new OtlpReceiver();
 let stack: Stack;
@@ -195,5 +198,34 @@ describe('request id and trace headers', () => {
         span.attributes['db.query.text'] === 'SELECT 1',
     );
     expect(probeSpans).toEqual([]);
+  });
+});
+
+describe('order.created delivered more than once', () => {
+  it('counts the order once, for sequential and concurrent redeliveries', async () => {
+    const user = (await call('POST', '/users', { email: email(), name: 'Twice' })).body as { id: string };
+    // A plain Nest TCP client, as a second publisher or a broker redelivery would be: no tracing, same event.
+    const client = ClientProxyFactory.create({
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port: Number(stack.env.USER_RPC_PORT) },
+    });
+    const event = { orderId: randomUUID(), userId: user.id, totalCents: 100 };
+    try {
+      await lastValueFrom(client.emit('order.created', event), { defaultValue: undefined });
+      await Promise.all(
+        Array.from({ length: 5 }, () =>
+          lastValueFrom(client.emit('order.created', event), { defaultValue: undefined }),
+        ),
+      );
+      const applied = () =>
+        stack.app('user').logs.filter((line) => line.orderId === event.orderId && String(line.msg).startsWith('order'));
+      // Every delivery is handled (and logged) before we look at the count.
+      await waitUntil(() => applied().length === 6);
+      expect(applied().filter((line) => line.msg === 'order counted')).toHaveLength(1);
+      const fetched = await call('GET', `/users/${user.id}`);
+      expect(fetched.body!.orderCount).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -38,6 +38,6 @@ export class UsersController {
 
   @EventPattern(ORDER_EVENTS.created)
   onOrderCreated(@Payload() event: OrderCreatedEvent): Promise<void> {
-    return this.users.recordOrder(event.userId);
+    return this.users.recordOrder(event);
   }
 }

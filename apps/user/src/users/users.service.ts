@@ -1,4 +1,4 @@
-import { CreateUserRequest, DomainError, UserView } from '@app/contracts';
+import { CreateUserRequest, DomainError, ORDER_EVENTS, OrderCreatedEvent, UserView } from '@app/contracts';
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
 import { UNIQUE_VIOLATION, isPrismaError } from '@app/prisma';
 import { Traced } from '@app/tracing';
@@ -36,14 +36,25 @@ export class UsersService {
     return (await this.prisma.user.count({ where: { id } })) > 0;
   }
 
-  /** Consumes order.created: one more order for this user. */
-  async recordOrder(userId: string): Promise<void> {
-    const { count } = await this.prisma.user.updateMany({
-      where: { id: userId },
-      data: { orderCount: { increment: 1 } },
+  /**
+   * Consumes order.created: one more order for this user, once per order even if the event is delivered again.
+   * The event is recorded in the same transaction as the count; a redelivery (or a concurrent duplicate, which
+   * waits on the row) finds it there and changes nothing.
+   */
+  async recordOrder(event: OrderCreatedEvent): Promise<void> {
+    const { userId, orderId } = event;
+    const outcome = await this.prisma.$transaction(async (tx) => {
+      const { count: fresh } = await tx.processedEvent.createMany({
+        data: [{ eventId: `${ORDER_EVENTS.created}:${orderId}`, pattern: ORDER_EVENTS.created }],
+        skipDuplicates: true,
+      });
+      if (fresh === 0) return 'duplicate';
+      const { count } = await tx.user.updateMany({ where: { id: userId }, data: { orderCount: { increment: 1 } } });
+      return count === 0 ? 'unknown user' : 'counted';
     });
-    if (count === 0) this.logger.warn({ userId }, 'order.created for an unknown user, ignored');
-    else this.logger.info({ userId }, 'order counted');
+    if (outcome === 'counted') this.logger.info({ userId, orderId }, 'order counted');
+    else if (outcome === 'duplicate') this.logger.info({ userId, orderId }, 'order.created already applied, ignored');
+    else this.logger.warn({ userId, orderId }, 'order.created for an unknown user, ignored');
   }
 }
 
