@@ -75,6 +75,18 @@ describe('gateway API errors', () => {
     expectErrorBody(await call('POST', '/users', '{"email": '), 400);
   });
 
+  it('answers 413 to a body over the size limit', async () => {
+    const result = await call('POST', '/users', { email: email(), name: 'x'.repeat(200_000) });
+    expectErrorBody(result, 413);
+  });
+
+  it('answers 415 to a body that is not JSON', async () => {
+    const result = await call('POST', '/users', 'email=a@b.com&name=A', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expectErrorBody(result, 415);
+  });
+
   it('answers 404 to an unknown user and 400 to a malformed id', async () => {
     expectErrorBody(await call('GET', `/users/${randomUUID()}`), 404);
     expectErrorBody(await call('GET', '/users/not-a-uuid'), 400);

@@ -3,10 +3,11 @@ import { validationOptions } from '@app/contracts';
 import { LoggingModule } from '@app/logging';
 import { TracingModule } from '@app/tracing';
 import { RpcClientsModule } from '@app/transport';
-import { Module, ValidationPipe } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthModule } from './health/health.module';
+import { JsonOnlyMiddleware } from './http/json-only.middleware';
 import { OrdersController } from './orders/orders.controller';
 import { UsersController } from './users/users.controller';
 
@@ -27,4 +28,8 @@ const globalProviders = [
   controllers: [UsersController, OrdersController],
   providers: globalProviders,
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonOnlyMiddleware).forRoutes('*');
+  }
+}

@@ -3,14 +3,19 @@ import { loadConfig } from '@app/config';
 import { Logger } from '@app/logging';
 import { closeOnSignals, requestContextMiddleware } from '@app/tracing';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { JSON_BODY_LIMIT } from './http/json-only.middleware';
 import { setupSwagger } from './swagger';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig('gateway');
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
-  // Ahead of every module middleware, so the logger already sees the request id and baggage.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  // First of all, so every answer (a body the parser rejects included) carries the request id and traceresponse,
+  // and the logger sees the request id and baggage.
   app.use(requestContextMiddleware({ baggageAllowlist: config.baggageAllowlist }));
+  // JSON only, and small: form and text bodies are refused by JsonOnlyMiddleware (415), big ones by the parser (413).
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   const logger = app.get(Logger);
   app.useLogger(logger);
   setupSwagger(app);

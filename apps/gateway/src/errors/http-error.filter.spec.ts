@@ -149,6 +149,28 @@ describe(HttpErrorFilter.name, () => {
     });
   });
 
+  describe("body-parser's client errors", () => {
+    const bodyError = (status: number, type: string, message: string, expose = true) =>
+      Object.assign(new Error(message), { status, statusCode: status, expose, type });
+
+    it.each([
+      [413, 'entity.too.large', 'request entity too large'],
+      [400, 'entity.parse.failed', 'Unexpected end of JSON input'],
+      [415, 'charset.unsupported', 'unsupported charset "UTF-7"'],
+    ])('answers %i with its own (exposable) message', (status, type, message) => {
+      const { body } = handle(bodyError(status, type, message));
+
+      expect(body).toMatchObject({ statusCode: status, message });
+      expect(loggedError).not.toHaveBeenCalled();
+    });
+
+    it('treats an error not marked exposable as a bug: 500, message hidden', () => {
+      const { body } = handle(bodyError(400, 'stream.not.readable', 'internal stream detail', false));
+
+      expect(body).toMatchObject({ statusCode: 500, message: 'Internal server error' });
+    });
+  });
+
   describe('any other error', () => {
     it.each([
       ['an Error', new Error('password authentication failed for user "orders"')],

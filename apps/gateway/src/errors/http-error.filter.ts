@@ -20,8 +20,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const { statusCode, message } = describe(exception);
 
-    // Unexpected errors are bugs; an HttpException or DomainError, even a 5xx, is an answer someone chose.
-    if (!(exception instanceof HttpException) && !(exception instanceof DomainError)) {
+    // Unexpected errors are bugs; an HttpException, a DomainError or a rejected body is an answer someone chose.
+    const chosen =
+      exception instanceof HttpException || exception instanceof DomainError || isClientBodyError(exception);
+    if (!chosen) {
       this.logger.error({ err: exception }, `request failed with ${statusCode}`);
     } else if (statusCode >= 500) {
       this.logger.warn({ err: exception }, `request answered ${statusCode}`);
@@ -41,6 +43,9 @@ function describe(exception: unknown): { statusCode: number; message: string } {
   if (exception instanceof DomainError) {
     const statusCode: number = ERROR_STATUS[exception.code];
     return { statusCode, message: statusCode >= 500 ? publicMessage(statusCode) : exception.message };
+  }
+  if (isClientBodyError(exception)) {
+    return { statusCode: exception.status, message: exception.message };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
@@ -65,4 +70,13 @@ const PUBLIC_MESSAGES: Record<number, string> = {
 /** A 5xx body never carries the cause's message, which may hold internals; the log has it. */
 function publicMessage(statusCode: number): string {
   return PUBLIC_MESSAGES[statusCode] ?? 'Internal server error';
+}
+
+/**
+ * body-parser rejects a body before Nest sees the request (too large: 413, broken JSON: 400, bad charset: 415) with
+ * an error that is not an HttpException; it marks client errors `expose`, meaning the message is safe to show.
+ */
+function isClientBodyError(exception: unknown): exception is { status: number; message: string } {
+  const { status, expose, type } = (exception ?? {}) as { status?: unknown; expose?: unknown; type?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true && typeof type === 'string';
 }
