@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { IncomingHttpHeaders, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
@@ -11,7 +13,8 @@ let stack: Stack;
 
 beforeAll(async () => {
   await receiver.start();
-  stack = await new Stack({ otlpEndpoint: receiver.endpoint }).start();
+  stack = new Stack({ otlpEndpoint: receiver.endpoint, env: { TRACECONTEXT_TEST_ENDPOINT: 'true' } });
+  await stack.start();
 }, 120_000);
 
 afterAll(async () => {
@@ -239,5 +242,48 @@ describe('order.created delivered more than once', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('W3C trace-context test endpoint (TRACECONTEXT_TEST_ENDPOINT=true)', () => {
+  it('POSTs each case to its url with the propagated traceparent and tracestate, and answers when all are done', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const harness = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(harness.address() as AddressInfo).port}/callback`;
+    const traceId = randomUUID().replaceAll('-', '');
+    try {
+      const result = await call(
+        'POST',
+        '/test',
+        [
+          { url, arguments: [{ url, arguments: [] }] },
+          { url, arguments: { second: true } },
+        ],
+        { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: 'vendor=value,other=1' },
+      );
+
+      expect(result.status).toBe(200);
+      expect(received.map(({ body }) => JSON.parse(body))).toEqual([[{ url, arguments: [] }], { second: true }]);
+      for (const { headers } of received) {
+        const forwarded = parseTraceHeader(headers.traceparent as string);
+        expect(forwarded.traceId).toBe(traceId);
+        expect(forwarded.spanId).not.toBe('00f067aa0ba902b7');
+        expect(headers.tracestate).toBe('vendor=value,other=1');
+      }
+    } finally {
+      await new Promise((resolve) => harness.close(resolve));
+    }
+  });
+
+  it('rejects a case without a valid url', async () => {
+    expectErrorBody(await call('POST', '/test', [{ url: 'not a url', arguments: [] }]), 400);
   });
 });

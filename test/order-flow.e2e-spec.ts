@@ -276,6 +276,11 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     expect(missing).toEqual([]);
   });
 
+  it('has no W3C test endpoint unless TRACECONTEXT_TEST_ENDPOINT is on', async () => {
+    const response = await post('/test', [{ url: 'http://127.0.0.1:9/', arguments: [] }]);
+    expect(response.status).toBe(404);
+  });
+
   it('counts the order on the user once the event is consumed', async () => {
     let orderCount = 0;
     await waitUntil(async () => {

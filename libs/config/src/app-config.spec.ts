@@ -33,6 +33,7 @@ describe(parseConfig.name, () => {
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
       transport: { kind: 'tcp', natsUrl: 'nats://127.0.0.1:4222', rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672' },
       baggageAllowlist: [],
+      traceContextTestEndpoint: false,
       databaseUrl: undefined,
     });
   });

@@ -22,6 +22,8 @@ export interface AppConfig {
   /** TCP and gRPC use the services' RPC host and port; NATS and RabbitMQ use the broker. */
   transport: { kind: TransportKind; natsUrl: string; rabbitmqUrl: string };
   baggageAllowlist: readonly string[];
+  /** The W3C trace-context harness endpoint (POST /test); off by default. */
+  traceContextTestEndpoint: boolean;
   /** The database of the app being configured; undefined for the gateway. */
   databaseUrl?: string;
 }
@@ -56,6 +58,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
     transport: { kind: e.TRANSPORT, natsUrl: e.NATS_URL, rabbitmqUrl: e.RABBITMQ_URL },
     baggageAllowlist: e.BAGGAGE_ALLOWLIST,
+    traceContextTestEndpoint: e.TRACECONTEXT_TEST_ENDPOINT,
     databaseUrl,
   };
 }

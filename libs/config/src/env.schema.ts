@@ -38,6 +38,15 @@ export const envSchema = z.object({
   RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
 
   RPC_TIMEOUT_MS: positiveMs.default(3000),
+  /**
+   * Exposes the gateway's POST /test for the W3C trace-context test harness. It makes the gateway POST to any URL
+   * it is given, so it stays off outside conformance runs.
+   */
+  TRACECONTEXT_TEST_ENDPOINT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+
   /** Comma-separated baggage keys a client may send through the gateway to the services. */
   BAGGAGE_ALLOWLIST: z
     .string()
