@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   setupSwagger(app);
-  closeOnSignals(app, logger);
+  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });
   await app.listen(config.gateway.port);
 }
 

@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   // Messages arrive over the RPC transport; HTTP serves health (and metrics) only.
   app.connectMicroservice(rpcServerStrategy(config, 'user'), { inheritAppConfig: true });
-  closeOnSignals(app, logger);
+  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });
   await app.startAllMicroservices();
   await app.listen(config.user.httpPort);
 }

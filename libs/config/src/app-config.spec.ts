@@ -31,6 +31,7 @@ describe(parseConfig.name, () => {
       user: { httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } },
       order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
+      shutdown: { timeoutMs: 10000 },
       transport: { kind: 'tcp', natsUrl: 'nats://127.0.0.1:4222', rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672' },
       baggageAllowlist: [],
       traceContextTestEndpoint: false,

@@ -19,6 +19,7 @@ export interface AppConfig {
   user: { httpPort: number; rpc: RpcEndpoint };
   order: { httpPort: number; rpc: RpcEndpoint };
   rpc: { bindHost: string; timeoutMs: number };
+  shutdown: { timeoutMs: number };
   /** TCP and gRPC use the services' RPC host and port; NATS and RabbitMQ use the broker. */
   transport: { kind: TransportKind; natsUrl: string; rabbitmqUrl: string };
   baggageAllowlist: readonly string[];
@@ -56,6 +57,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     user: { httpPort: e.USER_HTTP_PORT, rpc: { host: e.USER_RPC_HOST, port: e.USER_RPC_PORT } },
     order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
+    shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     transport: { kind: e.TRANSPORT, natsUrl: e.NATS_URL, rabbitmqUrl: e.RABBITMQ_URL },
     baggageAllowlist: e.BAGGAGE_ALLOWLIST,
     traceContextTestEndpoint: e.TRACECONTEXT_TEST_ENDPOINT,

@@ -38,6 +38,8 @@ export const envSchema = z.object({
   RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
 
   RPC_TIMEOUT_MS: positiveMs.default(3000),
+  /** How long a SIGTERM may take to finish in-flight work and flush spans before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
   /**
    * Exposes the gateway's POST /test for the W3C trace-context test harness. It makes the gateway POST to any URL
    * it is given, so it stays off outside conformance runs.
