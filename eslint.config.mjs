@@ -32,10 +32,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // A library is used through its index only. Two deliberate second entry points: `@app/tracing/sdk`,
-              // which must load before everything else (libs/tracing/src/sdk/index.ts), and `@app/tracing/testing`,
+              // A library is used through its index only. Deliberate second entry points: `@app/tracing/sdk`,
+              // which must load before everything else (libs/tracing/src/sdk/index.ts), and `@app/<lib>/testing`,
               // test helpers kept out of the runtime index.
-              regex: '^@app/(?!tracing/(sdk|testing)$)[^/]+/.+',
+              regex: '^@app/(?!tracing/sdk$)(?![^/]+/testing$)[^/]+/.+',
               message: 'Import a library through its index (@app/<lib>), not a file inside it.',
             },
             {

@@ -1,34 +1,9 @@
 import { CreateOrderRequest, DomainError, OrderEventsPublisher, UsersClient } from '@app/contracts';
 import { Test } from '@nestjs/testing';
+import { recordingLogger } from '@app/logging/testing';
 import { getLoggerToken } from 'nestjs-pino';
 import { PrismaClient } from '../generated/prisma/client';
 import { OrdersService } from './orders.service';
-
-type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-
-interface LogEntry {
-  level: LogLevel;
-  args: unknown[];
-}
-
-/** Stands in for nestjs-pino's PinoLogger and keeps every call, so tests can assert what was logged. */
-function recordingLogger() {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: LogLevel) =>
-    (...args: unknown[]): void => {
-      entries.push({ level, args });
-    };
-  return {
-    entries,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-  };
-}
 
 const USER_ID = '0b6c5a52-3d5e-4c1f-9a57-0f2f4c1b8e11';
 const ORDER_ID = '5f1d7c1e-8a0b-4d7a-b3c2-6e9f0a1b2c3d';

@@ -1,36 +1,11 @@
 import { DomainError } from '@app/contracts';
 import { UNIQUE_VIOLATION } from '@app/prisma';
 import { Test } from '@nestjs/testing';
+import { recordingLogger } from '@app/logging/testing';
 import { getLoggerToken } from 'nestjs-pino';
 import { Prisma, type User } from '../generated/prisma/client';
 import { PrismaClient } from '../generated/prisma/client';
 import { UsersService } from './users.service';
-
-type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-
-interface LogEntry {
-  level: LogLevel;
-  args: unknown[];
-}
-
-/** Stands in for nestjs-pino's PinoLogger and keeps every call, so tests can assert what was logged. */
-function recordingLogger() {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: LogLevel) =>
-    (...args: unknown[]): void => {
-      entries.push({ level, args });
-    };
-  return {
-    entries,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-  };
-}
 
 function knownRequestError(code: string): Prisma.PrismaClientKnownRequestError {
   return new Prisma.PrismaClientKnownRequestError(`prisma failed with ${code}`, {
