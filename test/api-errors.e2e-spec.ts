@@ -78,6 +78,11 @@ describe('gateway API errors', () => {
     expectErrorBody(await call('POST', '/users', '{"email": '), 400);
   });
 
+  it.each(['__proto__', 'constructor', 'prototype'])('answers 400 to a body with a "%s" key', async (key) => {
+    const body = `{"email":"${email()}","name":"Proto","${key}":{"admin":true}}`;
+    expectErrorBody(await call('POST', '/users', body), 400);
+  });
+
   it('answers 413 to a body over the size limit', async () => {
     const result = await call('POST', '/users', { email: email(), name: 'x'.repeat(200_000) });
     expectErrorBody(result, 413);

@@ -5,7 +5,7 @@ import { closeOnSignals, requestContextMiddleware } from '@app/tracing';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { JSON_BODY_LIMIT } from './http/json-only.middleware';
+import { JSON_BODY_LIMIT, rejectPrototypeKeys } from './http/json-only.middleware';
 import { setupSwagger } from './swagger';
 
 async function bootstrap(): Promise<void> {
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   // and the logger sees the request id and baggage.
   app.use(requestContextMiddleware({ baggageAllowlist: config.baggageAllowlist }));
   // JSON only, and small: form and text bodies are refused by JsonOnlyMiddleware (415), big ones by the parser (413).
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectPrototypeKeys });
   const logger = app.get(Logger);
   app.useLogger(logger);
   setupSwagger(app);
