@@ -9,14 +9,18 @@ const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 
 
 const histograms = new Map<string, Histogram>();
 
-// Created on first use, not at import: a meter taken before the SDK registers its provider stays a no-op.
-function histogram(name: string, description: string): Histogram {
+/**
+ * The histogram of one of DURATION_METRICS, created on first use, not at import: a meter taken before the SDK
+ * registers its provider stays a no-op. `buckets` apply to the first call only.
+ */
+export function durationHistogram(metric: DurationMetric, buckets: number[] = SECONDS_BUCKETS): Histogram {
+  const [name, description] = DURATION_METRICS[metric];
   let instrument = histograms.get(name);
   if (!instrument) {
     instrument = metrics.getMeter('@app/tracing').createHistogram(name, {
       description,
       unit: 's',
-      advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
+      advice: { explicitBucketBoundaries: buckets },
     });
     histograms.set(name, instrument);
   }
@@ -40,6 +44,5 @@ export type DurationMetric = keyof typeof DURATION_METRICS;
  */
 export function recordDuration(metric: DurationMetric, startedAt: number, attributes: Attributes): void {
   if (isTracingSuppressed(context.active())) return;
-  const [name, description] = DURATION_METRICS[metric];
-  histogram(name, description).record((performance.now() - startedAt) / 1000, attributes);
+  durationHistogram(metric).record((performance.now() - startedAt) / 1000, attributes);
 }
