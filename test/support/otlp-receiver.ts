@@ -49,25 +49,55 @@ interface OtlpTraceRequest {
 }
 
 /**
+ * How the receiver answers: like a healthy Collector, or like one that is down (`refuse`: nothing listens on the
+ * port), stuck (`hang`: reads the request, never answers), failing (`fail-500`) or shedding load (`throttle-429`).
+ */
+export type BackendBehaviour = 'accept' | 'refuse' | 'hang' | 'fail-500' | 'throttle-429';
+
+/**
  * A real OTLP/HTTP JSON endpoint for tests: the apps export to it exactly as they would to a Collector,
- * and the test reads back what arrived.
+ * and the test reads back what arrived. The test can also make it fail in each way a real backend fails.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** Export requests received in each behaviour (a refused connection never arrives, so it is not counted). */
+  readonly requests: Record<BackendBehaviour, number> = {
+    accept: 0,
+    refuse: 0,
+    hang: 0,
+    'fail-500': 0,
+    'throttle-429': 0,
+  };
+  private behaviour: BackendBehaviour = 'accept';
   private server?: Server;
+  private port = 0;
 
   get endpoint(): string {
-    const { port } = this.server!.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    // Held (hung) requests and keep-alive connections too: a stopped backend leaves nothing open.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Switches how the receiver answers; `refuse` closes the port, and any other behaviour opens it again. */
+  async behave(behaviour: BackendBehaviour): Promise<void> {
+    this.behaviour = behaviour;
+    if (behaviour === 'refuse') await this.stop();
+    else if (!this.server) await this.start();
+    // Requests held by `hang` are dropped rather than answered late.
+    if (behaviour !== 'hang') this.server?.closeAllConnections();
   }
 
   trace(traceId: string): ReceivedSpan[] {
@@ -92,6 +122,17 @@ export class OtlpReceiver {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (request.url !== '/v1/traces' || request.headers['content-type'] !== 'application/json') {
       response.writeHead(404).end();
+      return;
+    }
+    const behaviour = this.behaviour;
+    this.requests[behaviour]++;
+    if (behaviour === 'hang') return;
+    if (behaviour === 'fail-500') {
+      response.writeHead(500, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    if (behaviour === 'throttle-429') {
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{}');
       return;
     }
     this.collect(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraceRequest);

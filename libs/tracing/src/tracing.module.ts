@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { Tracer, trace } from '@opentelemetry/api';
 import { MetricsController } from './metrics/metrics.controller';
+import { reportExportOutagesTo } from './sdk/export-outage';
 
 /** Injection token for an OpenTelemetry Tracer, for code that wants spans beyond what @Traced() gives. */
 export const TRACER = Symbol('TRACER');
@@ -12,4 +13,9 @@ export const TRACER = Symbol('TRACER');
   providers: [{ provide: TRACER, useFactory: (): Tracer => trace.getTracer('app') }],
   exports: [TRACER],
 })
-export class TracingModule {}
+export class TracingModule implements OnModuleInit {
+  onModuleInit(): void {
+    // A telemetry backend outage is reported in the app's own log (JSON, with the service name) from here on.
+    reportExportOutagesTo(new Logger('OpenTelemetry'));
+  }
+}

@@ -1,14 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { metrics } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
+import {
+  detectResources,
+  envDetector,
+  hostDetector,
+  osDetector,
+  processDetector,
+  Resource,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
 import { BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
 import { DbQueryMetricsProcessor } from '../metrics/db-metrics.processor';
 import { prometheusExporter } from '../metrics/prometheus';
+import { ExportOutageReporter } from './export-outage';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
 
@@ -21,6 +34,7 @@ export interface TracingOptions {
 }
 
 let sdk: NodeSDK | undefined;
+let meterProvider: MeterProvider | undefined;
 
 /**
  * Starts the OpenTelemetry Node SDK. Must run before @nestjs/core, express, pg or pino are required,
@@ -31,23 +45,32 @@ export function startTracing({ serviceName }: TracingOptions): void {
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
   assertNothingInstrumentedLoaded();
 
+  const resource = detectedResource(serviceName);
+  // Our own meter provider, made before the span pipeline, so the batch processor and the exporter can count what
+  // they drop (otel.sdk.processor.span.processed and otel.sdk.exporter.span.exported, with error.type); NodeSDK
+  // would create its provider only after taking our span processors. Prometheus pulls it from GET /metrics.
+  meterProvider = new MeterProvider({ resource, readers: [prometheusExporter] });
+  // Global before sdk.start(): the instrumentations take the global provider when they are registered.
+  metrics.setGlobalMeterProvider(meterProvider);
+
+  // An unreachable, slow or refusing backend costs the app nothing but the spans: the queue is bounded (OTEL_BSP_*),
+  // the oldest-first batches that fail are dropped and counted, and one warning says so (not one per batch).
+  const outage = new ExportOutageReporter(new OTLPTraceExporter({ selfObsMeterProvider: meterProvider }));
+  setGlobalErrorHandler(outage.errorHandler);
+
   sdk = new NodeSDK({
-    // Detected attributes (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, a random service.instance.id) win over these.
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: serviceName,
-      [ATTR_SERVICE_VERSION]: process.env.SERVICE_VERSION ?? packageVersion(),
-      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
-    }),
+    resource,
+    autoDetectResources: false,
     spanProcessors: [
       // Baggage becomes span attributes, so a trace can be found by the request id a client or a log line shows.
       // Only request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
       new BaggageSpanProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptionsFromEnv() }),
+      new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
       new DbQueryMetricsProcessor(),
     ],
-    // Metrics are pulled by Prometheus from GET /metrics; logs go to stdout, so neither is exported over OTLP.
-    metricReaders: [prometheusExporter],
+    // Metrics go through the provider above; logs go to stdout, so neither is exported over OTLP.
+    metricReaders: [],
     logRecordProcessors: [],
     instrumentations: createInstrumentations(),
   });
@@ -56,9 +79,28 @@ export function startTracing({ serviceName }: TracingOptions): void {
 
 /** Flushes pending spans and stops the SDK. Safe to call more than once. */
 export async function shutdownTracing(): Promise<void> {
-  const running = sdk;
+  const [runningSdk, runningMeters] = [sdk, meterProvider];
   sdk = undefined;
-  await running?.shutdown();
+  meterProvider = undefined;
+  await runningSdk?.shutdown();
+  await runningMeters?.shutdown();
+}
+
+/**
+ * Our defaults, overridden by what the environment says (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) and completed
+ * with a random service.instance.id and the process, host and OS: the detectors NodeSDK would run, run here because
+ * the meter provider needs the resource before the SDK starts.
+ */
+function detectedResource(serviceName: string): Resource {
+  return resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: serviceName,
+    [ATTR_SERVICE_VERSION]: process.env.SERVICE_VERSION ?? packageVersion(),
+    [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
+  }).merge(
+    detectResources({
+      detectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector, envDetector],
+    }),
+  );
 }
 
 /** Keys copied from baggage to span attributes: `request.id` and BAGGAGE_ALLOWLIST (see libs/config). */
