@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 
@@ -21,7 +21,7 @@ export const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
  */
 @Global()
 @Module({})
-export class PrismaModule implements OnModuleInit, OnModuleDestroy {
+export class PrismaModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(PRISMA_CLIENT) private readonly client: PrismaClientLike) {}
 
   static forRoot(Client: PrismaClientClass): DynamicModule {
@@ -44,7 +44,8 @@ export class PrismaModule implements OnModuleInit, OnModuleDestroy {
     await this.client.$connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // Not onModuleDestroy: Nest runs that before it closes the servers, while handlers may still need the pool.
+  async onApplicationShutdown(): Promise<void> {
     await this.client.$disconnect();
   }
 }

@@ -8,13 +8,16 @@ export interface ShutdownOptions {
   timeoutMs: number;
   /** Replaceable in tests. */
   exit?: (code: number) => void;
+  /** Replaceable in tests: flushes the spans and stops the SDK. */
+  flushTelemetry?: () => Promise<void>;
 }
 
 /**
  * On SIGTERM or SIGINT: close the app (servers stop accepting, in-flight work finishes, pools close),
  * then flush the spans that work produced, then exit 0. Nest's enableShutdownHooks would re-raise the
- * signal instead, exiting 143, and would flush spans before the app had finished closing. A shutdown that
- * hangs (a stuck connection, an unreachable collector) ends after `timeoutMs` with exit code 1.
+ * signal instead, exiting 143, and would flush spans before the app had finished closing. A close that hangs
+ * (a stuck connection) ends after `timeoutMs` with exit code 1. A flush that hangs (an unreachable collector) is
+ * given up before that deadline, with a warning: the app itself did shut down cleanly.
  */
 export function closeOnSignals(app: INestApplication, logger: LoggerService, options: ShutdownOptions): void {
   let closing = false;
@@ -31,8 +34,9 @@ export function closeOnSignals(app: INestApplication, logger: LoggerService, opt
 export async function shutDown(
   app: INestApplication,
   logger: LoggerService,
-  { timeoutMs, exit = (code) => process.exit(code) }: ShutdownOptions,
+  { timeoutMs, exit = (code) => process.exit(code), flushTelemetry = shutdownTracing }: ShutdownOptions,
 ): Promise<void> {
+  const startedAt = Date.now();
   const deadline = setTimeout(() => {
     logger.error(`shutdown did not finish within ${timeoutMs} ms, exiting`);
     exit(1);
@@ -43,7 +47,28 @@ export async function shutDown(
   } catch (err) {
     logger.error({ err }, 'error while closing the app');
   }
-  await shutdownTracing().catch(() => undefined);
+  const flushBudgetMs = timeoutMs - (Date.now() - startedAt) - Math.min(500, timeoutMs / 10);
+  if (!(await settlesWithin(flushTelemetry(), flushBudgetMs))) {
+    logger.warn(
+      `spans not flushed within the shutdown timeout (${timeoutMs} ms); the telemetry backend is not answering`,
+    );
+  }
   clearTimeout(deadline);
   exit(0);
+}
+
+/** True when `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    timer.unref();
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return result;
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/config';
 import { ORDER_PATTERNS, USER_PATTERNS, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
 import { TcpTraceDeserializer, TracedServer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
 import { ContractGrpcServer } from './grpc-contract';
@@ -9,9 +10,28 @@ import { ServiceName } from './services';
 const untracedPatterns = new Set<string>([USER_PATTERNS.ping, ORDER_PATTERNS.ping]);
 
 class TracedTcpServer extends TracedServer(ServerTCP, tcpCarrier, { untracedPatterns }) {}
-class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedPatterns }) {}
 class TracedRmqServer extends TracedServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}
-class TracedGrpcServer extends TracedServer(ContractGrpcServer, grpcCarrier, { untracedPatterns }) {}
+
+class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedPatterns }) {
+  /**
+   * Leave the queue group first, so the other replicas get the new requests (or the caller a fast "no responders").
+   * Drain, not unsubscribe: messages the server sent before it saw the UNSUB are still handled, not dropped (a lost
+   * request is a 504 for someone). ServerNats keeps its subscriptions private; its own gracefulShutdown unsubscribes
+   * them, then waits a fixed grace period instead of for the handlers in flight.
+   */
+  override async stopReceiving(): Promise<void> {
+    const { subscriptions = [] } = this as unknown as { subscriptions?: { drain(): Promise<void> }[] };
+    await Promise.all(subscriptions.map((subscription) => subscription.drain()));
+  }
+}
+
+class TracedGrpcServer extends TracedServer(ContractGrpcServer, grpcCarrier, { untracedPatterns }) {
+  /** gRPC's own graceful shutdown: new calls get UNAVAILABLE (the caller's 503), calls in flight finish. */
+  override async stopReceiving(): Promise<void> {
+    const server = this.grpcClient as GrpcServer | null;
+    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  }
+}
 
 /**
  * The server a service listens on, for the configured TRANSPORT. Every one of them runs each handler inside a

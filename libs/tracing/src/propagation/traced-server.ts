@@ -1,6 +1,6 @@
 import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { finalize, from, isObservable, tap } from 'rxjs';
+import { finalize, from, isObservable, tap, throwError } from 'rxjs';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -12,6 +12,7 @@ import {
   RPC_SYSTEM_NESTJS,
 } from './semconv';
 import { recordDuration } from '../metrics/instruments';
+import { InFlightHandlers } from './in-flight-handlers';
 import { extractTraceContext } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
 
@@ -25,6 +26,7 @@ interface HandlerRegistry {
     isEventHandler?: boolean,
     extras?: Record<string, unknown>,
   ): void;
+  close(): unknown;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin base must accept any constructor
@@ -35,6 +37,10 @@ type ServerClass = new (...args: any[]) => HandlerRegistry;
  * a SERVER (or CONSUMER) span that continues the caller's trace. It hooks `addHandler`, the public method Nest
  * uses to register each @MessagePattern and @EventPattern, so handlers, guards, pipes and interceptors all run
  * inside the span and need no code of their own.
+ *
+ * It also closes gracefully: on close it stops receiving where the transport allows (`stopReceiving`), answers
+ * requests that still arrive with SERVICE_UNAVAILABLE (the caller's 503, instead of a reply lost with the socket),
+ * finishes the handlers in flight, events included, and only then lets Nest close the transport.
  */
 export interface TracedServerOptions {
   /** Contract patterns served without a span, such as health pings. */
@@ -47,6 +53,8 @@ export function TracedServer<TBase extends ServerClass>(
   { untracedPatterns = new Set() }: TracedServerOptions = {},
 ) {
   class TracedServerMixin extends Base {
+    readonly inFlight = new InFlightHandlers();
+
     override addHandler(
       pattern: unknown,
       callback: MessageHandler,
@@ -55,17 +63,34 @@ export function TracedServer<TBase extends ServerClass>(
     ): void {
       const normalized = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
       const handler = untracedPatterns.has(normalized)
-        ? untracedHandler(callback, carrier)
-        : traceHandler(normalized, callback, isEventHandler, carrier);
+        ? untracedHandler(callback, carrier, this.inFlight)
+        : traceHandler(normalized, callback, isEventHandler, carrier, this.inFlight);
       super.addHandler(pattern, handler, isEventHandler, extras);
+    }
+
+    /** Transports that can stop deliveries before closing (leave a queue group, cancel a consumer) do it here. */
+    async stopReceiving(): Promise<void> {}
+
+    override async close(): Promise<void> {
+      await this.stopReceiving();
+      await this.inFlight.drain();
+      await super.close();
     }
   }
   return TracedServerMixin;
 }
 
-function untracedHandler(handler: MessageHandler, carrier: TransportCarrier): MessageHandler {
+/** What a closing server answers to a new request; the caller maps it to 503, as for a service that is down. */
+export const SHUTTING_DOWN = { code: 'SERVICE_UNAVAILABLE', message: 'service is shutting down' } as const;
+
+function untracedHandler(
+  handler: MessageHandler,
+  carrier: TransportCarrier,
+  inFlight: InFlightHandlers,
+): MessageHandler {
+  // Readiness pings are refused while draining too, so the caller sees the service going away.
   const unwrapping: MessageHandler = (data: unknown, rpcContext: BaseRpcContext) =>
-    handler(carrier.read(data, rpcContext).payload, rpcContext);
+    inFlight.accepting ? handler(carrier.read(data, rpcContext).payload, rpcContext) : Promise.resolve(refuse());
   untraced.set(unwrapping, handler);
   return forwardNext(unwrapping, handler);
 }
@@ -75,23 +100,28 @@ function traceHandler(
   handler: MessageHandler,
   isEvent: boolean,
   carrier: TransportCarrier,
+  inFlight: InFlightHandlers,
 ): MessageHandler {
   const [name, kind, attributes] = isEvent
     ? [`process ${pattern}`, SpanKind.CONSUMER, consumerAttributes(pattern, carrier)]
     : [pattern, SpanKind.SERVER, { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_NESTJS, [ATTR_RPC_METHOD]: pattern }];
 
   const traced: MessageHandler = async (data: unknown, rpcContext: BaseRpcContext) => {
+    // Events are still handled while draining: refusing one would lose it, as events get no answer.
+    if (!isEvent && !inFlight.accepting) return refuse();
     const incoming = carrier.read(data, rpcContext);
     const payload = incoming.payload;
     const parent = incoming.context ?? extractTraceContext(incoming.headers);
     const span = tracer.startSpan(name, { kind, attributes }, parent);
     const active = trace.setSpan(parent, span);
     const startedAt = performance.now();
+    const done = inFlight.start();
     let errorType: string | undefined;
     const fail = (error: unknown) => {
       errorType = recordError(span, error);
     };
     const finish = () => {
+      done();
       span.end();
       const measured = errorType ? { ...attributes, [ATTR_ERROR_TYPE]: errorType } : attributes;
       recordDuration(isEvent ? 'messagingProcess' : 'rpcServer', startedAt, measured);
@@ -109,6 +139,10 @@ function traceHandler(
   };
   untraced.set(traced, handler);
   return forwardNext(traced, handler);
+}
+
+function refuse() {
+  return throwError(() => ({ ...SHUTTING_DOWN }));
 }
 
 /** The handler each traced wrapper stands for. */
