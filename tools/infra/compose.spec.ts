@@ -83,6 +83,14 @@ describe('docker-compose.yml', () => {
       });
     });
 
+    it('runs as a non-root user: the USER of its stage, or its own compose user', () => {
+      const stage = parseDockerfile(build.dockerfile).stages.find(({ name }) => name === build.target)!;
+      const stageUser = stage.instructions.findLast(({ keyword }) => keyword === 'USER')?.args;
+
+      expect(service.user ?? stageUser).toBeDefined();
+      expect(service.user ?? stageUser).not.toMatch(/^(root|0)(:|$)/);
+    });
+
     it('passes only build args the Dockerfile declares', () => {
       const { globalArgs, stages } = parseDockerfile(build.dockerfile);
       const declared = new Set([...Object.keys(globalArgs), ...stages.flatMap(stageArgs)]);

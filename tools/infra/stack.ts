@@ -40,6 +40,7 @@ export type ComposeService = {
   volumes?: (string | { type?: string; source?: string; target?: string; read_only?: boolean })[];
   ports?: (string | number | { target?: number; published?: number | string })[];
   restart?: string;
+  user?: string;
 };
 export type Compose = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
 

@@ -8,6 +8,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthModule } from './health/health.module';
 import { JsonOnlyMiddleware } from './http/json-only.middleware';
+import { RateLimitModule } from './security/rate-limit.module';
 import { TraceContextTestModule } from './trace-context-test/trace-context-test.module';
 import { OrdersController } from './orders/orders.controller';
 import { UsersController } from './users/users.controller';
@@ -25,7 +26,7 @@ const globalProviders = [
 ];
 
 @Module({
-  imports: [...infrastructure, HealthModule, TraceContextTestModule.register()],
+  imports: [...infrastructure, RateLimitModule.register(), HealthModule, TraceContextTestModule.register()],
   controllers: [UsersController, OrdersController],
   providers: globalProviders,
 })

@@ -4,8 +4,11 @@ import { Logger } from '@app/logging';
 import { closeOnSignals, requestContextMiddleware } from '@app/tracing';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { JSON_BODY_LIMIT, rejectPrototypeKeys } from './http/json-only.middleware';
+import { corsOptions } from './security/cors';
+import { SECURITY_HEADERS } from './security/security-headers';
 import { setupSwagger } from './swagger';
 
 async function bootstrap(): Promise<void> {
@@ -14,6 +17,10 @@ async function bootstrap(): Promise<void> {
   // First of all, so every answer (a body the parser rejects included) carries the request id and traceresponse,
   // and the logger sees the request id and baggage.
   app.use(requestContextMiddleware({ baggageAllowlist: config.baggageAllowlist }));
+  app.use(helmet(SECURITY_HEADERS));
+  // Before the body parser and the routes, so a preflight is answered without touching either.
+  const cors = corsOptions(config.gateway.corsOrigins);
+  if (cors) app.enableCors(cors);
   // JSON only, and small: form and text bodies are refused by JsonOnlyMiddleware (415), big ones by the parser (413).
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectPrototypeKeys });
   const logger = app.get(Logger);

@@ -27,7 +27,7 @@ describe(parseConfig.name, () => {
       app: 'gateway',
       environment: 'development',
       log: { level: 'info', format: 'json' },
-      gateway: { port: 3000 },
+      gateway: { port: 3000, rateLimit: { limit: 100, ttlMs: 60000 }, corsOrigins: [] },
       user: { httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } },
       order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
@@ -102,6 +102,13 @@ describe(parseConfig.name, () => {
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_FORMAT', 'xml'],
+    ['RATE_LIMIT_LIMIT', '-1'],
+    ['RATE_LIMIT_LIMIT', 'many'],
+    ['RATE_LIMIT_TTL_MS', '0'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'https://app.example.com,https://app.example.com/login'],
   ])('rejects %s=%s, naming the variable', (variable, value) => {
     expect(failure('gateway', { [variable]: value })).toMatch(new RegExp(`^\\s+- ${variable}: `, 'm'));
   });
@@ -146,6 +153,24 @@ describe(parseConfig.name, () => {
     const sut = parseConfig;
 
     expect(sut('gateway', { BAGGAGE_ALLOWLIST: value }).baggageAllowlist).toEqual(expected);
+  });
+
+  it('reads the rate limit, where 0 means off', () => {
+    const sut = parseConfig;
+
+    expect(sut('gateway', { RATE_LIMIT_LIMIT: '5', RATE_LIMIT_TTL_MS: '1000' }).gateway.rateLimit).toEqual({
+      limit: 5,
+      ttlMs: 1000,
+    });
+    expect(sut('gateway', { RATE_LIMIT_LIMIT: '0' }).gateway.rateLimit.limit).toBe(0);
+  });
+
+  it.each([
+    ['', []],
+    ['https://app.example.com', ['https://app.example.com']],
+    [' https://app.example.com , http://localhost:5173,', ['https://app.example.com', 'http://localhost:5173']],
+  ])('parses CORS_ORIGINS=%j as a list of origins', (value, expected) => {
+    expect(parseConfig('gateway', { CORS_ORIGINS: value }).gateway.corsOrigins).toEqual(expected);
   });
 });
 

@@ -15,7 +15,13 @@ export interface AppConfig {
   app: AppName;
   environment: 'development' | 'production' | 'test';
   log: { level: string; format: 'json' | 'pretty' };
-  gateway: { port: number };
+  gateway: {
+    port: number;
+    /** Requests per client per window; `limit` 0 means no rate limiting. */
+    rateLimit: { limit: number; ttlMs: number };
+    /** Origins allowed by CORS; empty means CORS is off. */
+    corsOrigins: readonly string[];
+  };
   user: { httpPort: number; rpc: RpcEndpoint };
   order: { httpPort: number; rpc: RpcEndpoint };
   rpc: { bindHost: string; timeoutMs: number };
@@ -53,7 +59,11 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     app,
     environment: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    gateway: { port: e.GATEWAY_PORT },
+    gateway: {
+      port: e.GATEWAY_PORT,
+      rateLimit: { limit: e.RATE_LIMIT_LIMIT, ttlMs: e.RATE_LIMIT_TTL_MS },
+      corsOrigins: e.CORS_ORIGINS,
+    },
     user: { httpPort: e.USER_HTTP_PORT, rpc: { host: e.USER_RPC_HOST, port: e.USER_RPC_PORT } },
     order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },

@@ -9,6 +9,22 @@ const optionalUrl = z
   .optional()
   .refine((value) => value === undefined || URL.canParse(value), 'must be a valid URL');
 
+/** A comma-separated list, trimmed, without empty entries; unset is an empty list. */
+const commaSeparated = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+
+/** An origin as browsers send it in `Origin`: scheme, host and port, nothing else (no path, no trailing slash). */
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && new URL(value).origin === value;
+}
+
 /**
  * Every variable the apps read, in one place, with its default.
  * `.env.example` lists the same keys; a unit test keeps the two in sync.
@@ -50,15 +66,16 @@ export const envSchema = z.object({
     .transform((value) => value === 'true'),
 
   /** Comma-separated baggage keys a client may send through the gateway to the services. */
-  BAGGAGE_ALLOWLIST: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((key) => key.trim())
-        .filter(Boolean),
-    ),
+  BAGGAGE_ALLOWLIST: commaSeparated,
+
+  /** Requests one client (IP address) may send the gateway per window; 0 turns rate limiting off. */
+  RATE_LIMIT_LIMIT: z.coerce.number().int().min(0).default(100),
+  RATE_LIMIT_TTL_MS: positiveMs.default(60000),
+  /** Comma-separated origins whose browser pages may call the gateway; empty = no CORS headers at all. */
+  CORS_ORIGINS: commaSeparated.refine(
+    (origins) => origins.every(isOrigin),
+    'must be a comma-separated list of exact origins, such as https://app.example.com,http://localhost:5173',
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

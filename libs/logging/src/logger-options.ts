@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@app/config';
+import { SENSITIVE_FIELDS, SENSITIVE_HEADERS, redactQueryObject, redactUrl } from '@app/redaction';
 import { propagation } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
@@ -8,21 +9,28 @@ import type { LevelWithSilent } from 'pino';
 /** Must match REQUEST_ID_BAGGAGE_KEY in @app/tracing; kept literal so logging does not depend on tracing. */
 const REQUEST_ID_BAGGAGE_KEY = 'request.id';
 
-/** Paths never logged: credentials in headers, and anything that looks like a secret in a payload. */
+/**
+ * Paths never logged: credential headers of requests and responses, and secret-looking fields one level into any
+ * logged object. Query strings are redacted by the request serializer instead (their names vary in case).
+ */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.databaseUrl',
-  '*.connectionString',
+  ...SENSITIVE_HEADERS.flatMap((header) => [`req.headers["${header}"]`, `res.headers["${header}"]`]),
+  ...SENSITIVE_FIELDS.map((field) => `*.${field}`),
 ];
+
+type SerializedRequest = Record<string, unknown> & { url?: unknown; query?: unknown };
+
+/**
+ * pino-http's request serializer logs `url` with its query and Express's parsed `query`; a token sent as
+ * `?access_token=…` would be in both.
+ */
+export function redactRequestUrl(req: SerializedRequest): SerializedRequest {
+  const redacted = { ...req };
+  if (typeof req.url === 'string') redacted.url = redactUrl(req.url);
+  if (req.query && typeof req.query === 'object')
+    redacted.query = redactQueryObject(req.query as Record<string, unknown>);
+  return redacted;
+}
 
 const PROBE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
@@ -39,6 +47,8 @@ export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Para
       messageKey: 'msg',
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+      // Runs on pino-std-serializers' output (pino-http wraps it), before redact.
+      serializers: { req: redactRequestUrl },
       mixin: requestIdFromBaggage,
       // The gateway's request-context middleware has already settled the id (req.id) by now.
       genReqId: (req) => req.id ?? randomUUID(),

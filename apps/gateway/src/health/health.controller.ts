@@ -1,14 +1,16 @@
 import { OrdersClient, PingResponse, UsersClient } from '@app/contracts';
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HealthCheckFilter } from './health-check.filter';
 
 /**
  * Liveness says the process serves HTTP; readiness says both services answer a ping over the configured
- * transport, the same path real requests take. Probes are neither traced nor logged.
+ * transport, the same path real requests take. Probes are neither traced, logged nor rate limited.
  */
 @ApiExcludeController()
+@SkipThrottle()
 @UseFilters(HealthCheckFilter)
 @Controller('health')
 export class HealthController {

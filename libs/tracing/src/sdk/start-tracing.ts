@@ -24,6 +24,7 @@ import { prometheusExporter } from '../metrics/prometheus';
 import { ExportOutageReporter } from './export-outage';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
+import { RedactingSpanProcessor } from './redacting-span-processor';
 
 // Incubating semconv keys are copied, not imported, as @opentelemetry/semantic-conventions advises.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -62,6 +63,8 @@ export function startTracing({ serviceName }: TracingOptions): void {
     resource,
     autoDetectResources: false,
     spanProcessors: [
+      // First, so the processors after it and the exporter only ever read redacted URLs and headers.
+      new RedactingSpanProcessor(),
       // Baggage becomes span attributes, so a trace can be found by the request id a client or a log line shows.
       // Only request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
       new BaggageSpanProcessor(spanBaggageKeys()),

@@ -1,0 +1,2 @@
+export * from './redact-url';
+export * from './sensitive-names';

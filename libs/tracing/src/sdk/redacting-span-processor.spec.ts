@@ -1,0 +1,69 @@
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { RedactingSpanProcessor } from './redacting-span-processor';
+
+const SECRET = 'sekret-91c4';
+
+describe(RedactingSpanProcessor.name, () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    spanProcessors: [new RedactingSpanProcessor(), new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('redacting-span-processor.spec');
+
+  afterEach(() => exporter.reset());
+  afterAll(() => provider.shutdown());
+
+  function exported() {
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(1);
+    return spans[0].attributes;
+  }
+
+  it('redacts a token in url.full given at start, as the Nest instrumentation records it', () => {
+    tracer
+      .startSpan('UsersController.list', { attributes: { 'url.full': `/users?access_token=${SECRET}&page=2` } })
+      .end();
+
+    expect(exported()['url.full']).toBe('/users?access_token=REDACTED&page=2');
+  });
+
+  it('redacts url.query and older URL attributes set after the span started', () => {
+    const span = tracer.startSpan('GET');
+    span.setAttributes({
+      'url.query': `token=${SECRET}`,
+      'http.target': `/users?api_key=${SECRET}`,
+      'http.url': `http://gw/users?password=${SECRET}`,
+    });
+    span.end();
+
+    expect(exported()).toMatchObject({
+      'url.query': 'token=REDACTED',
+      'http.target': '/users?api_key=REDACTED',
+      'http.url': 'http://gw/users?password=REDACTED',
+    });
+  });
+
+  it('redacts credential headers captured through headersToSpanAttributes', () => {
+    const span = tracer.startSpan('GET');
+    span.setAttributes({
+      'http.request.header.authorization': [`Bearer ${SECRET}`],
+      'http.request.header.cookie': [`session=${SECRET}`],
+      'http.response.header.set_cookie': [`session=${SECRET}`],
+      'http.request.header.user-agent': ['curl/8'],
+    });
+    span.end();
+
+    expect(exported()).toEqual({
+      'http.request.header.authorization': 'REDACTED',
+      'http.request.header.cookie': 'REDACTED',
+      'http.response.header.set_cookie': 'REDACTED',
+      'http.request.header.user-agent': ['curl/8'],
+    });
+  });
+
+  it('leaves URLs without credentials untouched', () => {
+    tracer.startSpan('GET', { attributes: { 'url.full': '/users?page=2', 'url.path': '/users' } }).end();
+
+    expect(exported()).toEqual({ 'url.full': '/users?page=2', 'url.path': '/users' });
+  });
+});

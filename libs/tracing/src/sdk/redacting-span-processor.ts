@@ -1,0 +1,54 @@
+import { REDACTED, SENSITIVE_HEADERS, redactQuery, redactUrl } from '@app/redaction';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/** Attributes that hold a whole URL or a path with its query (current and older HTTP semantic conventions). */
+const URL_ATTRIBUTES = ['url.full', 'http.url', 'http.target'];
+const QUERY_ATTRIBUTES = ['url.query'];
+/** Headers recorded through headersToSpanAttributes, in stable (`-`) and older (`_`) spelling. */
+const HEADER_ATTRIBUTES = new Set(
+  ['request', 'response'].flatMap((direction) =>
+    SENSITIVE_HEADERS.flatMap((header) => [
+      `http.${direction}.header.${header}`,
+      `http.${direction}.header.${header.replace(/-/g, '_')}`,
+    ]),
+  ),
+);
+
+/**
+ * Takes credentials out of span attributes before export. @opentelemetry/instrumentation-http redacts only a few
+ * signed-URL parameters in `url.query`, and @opentelemetry/instrumentation-nestjs-core records the raw
+ * `req.originalUrl` as `url.full` with no option to change it, so `?access_token=…` would reach the tracing backend.
+ * Runs when a span starts (attributes given to startSpan) and again when it is ending (attributes set later);
+ * `onEnding` is still experimental in the SDK, hence both.
+ */
+export class RedactingSpanProcessor implements SpanProcessor {
+  onStart(span: Span): void {
+    redactAttributes(span);
+  }
+
+  onEnding(span: Span): void {
+    redactAttributes(span);
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function redactAttributes(span: Span): void {
+  for (const [key, value] of Object.entries(span.attributes)) {
+    if (HEADER_ATTRIBUTES.has(key)) {
+      span.setAttribute(key, REDACTED);
+    } else if (typeof value === 'string' && URL_ATTRIBUTES.includes(key)) {
+      span.setAttribute(key, redactUrl(value));
+    } else if (typeof value === 'string' && QUERY_ATTRIBUTES.includes(key)) {
+      span.setAttribute(key, redactQuery(value));
+    }
+  }
+}
