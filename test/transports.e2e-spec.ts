@@ -140,6 +140,7 @@ describe.each<[TransportKind, number]>([
 
     await stack.restart('user');
     expect((await newUser(stack)).response.status).toBe(201);
+    expect((await fetch(`${stack.gatewayUrl}/health/ready`)).status).toBe(200);
   });
 });
 

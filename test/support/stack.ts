@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AppProcess } from './app-process';
 import { TestDatabase, createTestDatabase } from './databases';
 import { freePort } from './ports';
+import { TcpProxy } from './tcp-proxy';
 import { waitUntil } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,6 +17,8 @@ export interface StackOptions {
   /** Replicas per service (NATS and RabbitMQ only). */
   replicas?: Partial<Record<'user' | 'order', number>>;
   env?: NodeJS.ProcessEnv;
+  /** Connect the services to their databases through proxies the test can cut (see `databaseProxy`). */
+  proxyDatabases?: boolean;
 }
 
 const HTTP_PORT_VARIABLES: Record<AppName, string> = {
@@ -47,6 +50,7 @@ export interface AppInstance {
 export class Stack {
   readonly instances = new Map<string, AppInstance>();
   private readonly databases: TestDatabase[] = [];
+  private readonly proxies = new Map<'user' | 'order', TcpProxy>();
   env: NodeJS.ProcessEnv = {};
 
   constructor(private readonly options: StackOptions) {}
@@ -67,6 +71,13 @@ export class Stack {
 
   httpUrl(name: string): string {
     return this.instance(name).httpUrl;
+  }
+
+  /** The proxy between a service and its database (with `proxyDatabases`). */
+  databaseProxy(service: 'user' | 'order'): TcpProxy {
+    const proxy = this.proxies.get(service);
+    if (!proxy) throw new Error(`${service}'s database is not proxied: start the stack with proxyDatabases`);
+    return proxy;
   }
 
   /** Every running process of an app (its replicas). */
@@ -96,8 +107,8 @@ export class Stack {
       TRANSPORT: this.options.transport ?? 'tcp',
       USER_RPC_PORT: String(await freePort()),
       ORDER_RPC_PORT: String(await freePort()),
-      USER_DATABASE_URL: user.url,
-      ORDER_DATABASE_URL: order.url,
+      USER_DATABASE_URL: await this.databaseUrl('user', user.url),
+      ORDER_DATABASE_URL: await this.databaseUrl('order', order.url),
       OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       // Suites send hundreds of requests from one address; a suite about the rate limit sets its own.
@@ -142,7 +153,16 @@ export class Stack {
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances.values()].map(({ process }) => process.stop()));
+    await Promise.all([...this.proxies.values()].map((proxy) => proxy.cut()));
     await Promise.all(this.databases.map((database) => database.drop()));
+  }
+
+  private async databaseUrl(service: 'user' | 'order', url: string): Promise<string> {
+    if (!this.options.proxyDatabases) return url;
+    const { hostname, port } = new URL(url);
+    const proxy = new TcpProxy(hostname, Number(port));
+    this.proxies.set(service, proxy);
+    return proxy.start(url);
   }
 
   private async waitReady({ instance, process, httpUrl }: AppInstance): Promise<void> {

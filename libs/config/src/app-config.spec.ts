@@ -36,6 +36,7 @@ describe(parseConfig.name, () => {
       baggageAllowlist: [],
       traceContextTestEndpoint: false,
       databaseUrl: undefined,
+      database: { connectTimeoutMs: 2000, queryTimeoutMs: 5000 },
     });
   });
 

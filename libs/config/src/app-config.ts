@@ -33,6 +33,7 @@ export interface AppConfig {
   traceContextTestEndpoint: boolean;
   /** The database of the app being configured; undefined for the gateway. */
   databaseUrl?: string;
+  database: { connectTimeoutMs: number; queryTimeoutMs: number };
 }
 
 export class ConfigValidationError extends Error {
@@ -72,6 +73,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     baggageAllowlist: e.BAGGAGE_ALLOWLIST,
     traceContextTestEndpoint: e.TRACECONTEXT_TEST_ENDPOINT,
     databaseUrl,
+    database: { connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
   };
 }
 

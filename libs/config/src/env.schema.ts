@@ -47,6 +47,10 @@ export const envSchema = z.object({
 
   USER_DATABASE_URL: optionalUrl,
   ORDER_DATABASE_URL: optionalUrl,
+  /** How long a service waits for a database connection; past it the call fails fast as unavailable (503). */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
+  /** How long one query may wait for the database's answer, so a database that hangs cannot hold a pool slot. */
+  DATABASE_QUERY_TIMEOUT_MS: positiveMs.default(5000),
 
   /** How the services talk: one setting for the whole system. */
   TRANSPORT: z.enum(['tcp', 'nats', 'rmq', 'grpc']).default('tcp'),

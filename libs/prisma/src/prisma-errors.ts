@@ -10,3 +10,17 @@ export function isPrismaError(error: unknown, code: string): boolean {
     (error as { code?: string }).code === code
   );
 }
+
+/**
+ * Prisma's codes for a database it cannot reach (P1001), that timed out (P1002, P1008), that closed the connection
+ * mid-query (P1017), or whose pool gave no connection in time (P2024).
+ */
+const UNAVAILABLE_CODES = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'];
+
+/** True when `error` says the database is unreachable or gone, rather than that the query was wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return (
+    UNAVAILABLE_CODES.some((code) => isPrismaError(error, code)) ||
+    (error as { name?: string } | null)?.name === 'PrismaClientInitializationError'
+  );
+}

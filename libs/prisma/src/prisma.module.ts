@@ -1,4 +1,6 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 
@@ -32,9 +34,16 @@ export class PrismaModule implements OnModuleInit, OnApplicationShutdown {
           provide: Client,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
-            new Client({ adapter: new PrismaPg({ connectionString: config.databaseUrl }) }),
+            new Client({
+              adapter: new PrismaPg({
+                connectionString: config.databaseUrl,
+                connectionTimeoutMillis: config.database.connectTimeoutMs,
+                query_timeout: config.database.queryTimeoutMs,
+              }),
+            }),
         },
         { provide: PRISMA_CLIENT, useExisting: Client },
+        { provide: APP_INTERCEPTOR, useClass: DatabaseUnavailableInterceptor },
       ],
       exports: [Client, PRISMA_CLIENT],
     };
