@@ -16,6 +16,8 @@ export interface StackOptions {
   /** Replicas per service (NATS and RabbitMQ only). */
   replicas?: Partial<Record<'user' | 'order', number>>;
   env?: NodeJS.ProcessEnv;
+  /** Variables for one app only, over `env`: e.g. point the order service at a proxy in front of the user service. */
+  appEnv?: Partial<Record<AppName, NodeJS.ProcessEnv>>;
 }
 
 const HTTP_PORT_VARIABLES: Record<AppName, string> = {
@@ -117,7 +119,7 @@ export class Stack {
     const instance = count === 0 ? app : `${app}#${count + 1}`;
     const port = await freePort();
     const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
-      ...this.env,
+      ...this.appEnvironment(app),
       [HTTP_PORT_VARIABLES[app]]: String(port),
     });
     const started = { app, instance, process: child, httpUrl: `http://127.0.0.1:${port}` };
@@ -130,7 +132,7 @@ export class Stack {
   async restart(name: string): Promise<void> {
     const { app, httpUrl } = this.instance(name);
     const child = new AppProcess(name, process.execPath, [appEntry(app)], {
-      ...this.env,
+      ...this.appEnvironment(app),
       [HTTP_PORT_VARIABLES[app]]: new URL(httpUrl).port,
     });
     const restarted = { app, instance: name, process: child, httpUrl };
@@ -141,6 +143,10 @@ export class Stack {
   async stop(): Promise<void> {
     await Promise.all([...this.instances.values()].map(({ process }) => process.stop()));
     await Promise.all(this.databases.map((database) => database.drop()));
+  }
+
+  private appEnvironment(app: AppName): NodeJS.ProcessEnv {
+    return { ...this.env, ...this.options.appEnv?.[app] };
   }
 
   private async waitReady({ instance, process, httpUrl }: AppInstance): Promise<void> {
