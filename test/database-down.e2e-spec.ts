@@ -40,7 +40,7 @@ describe("the user service's database goes away", () => {
     const userId = created.body.id as string;
     const pid = stack.app('user').pid;
 
-    await stack.databaseProxy('user').cut();
+    stack.databaseProxy('user').cut();
 
     // A read, and an order whose user check needs the user database: both unavailable, not a 500 or a timeout.
     const read = await call('GET', `/users/${userId}`);
@@ -62,7 +62,7 @@ describe("the user service's database goes away", () => {
     expect(handler.attributes['error.type']).toBe('SERVICE_UNAVAILABLE');
     expect(tree.one('gateway', 'GET /users/:id', SpanKind.SERVER).attributes['http.response.status_code']).toBe(503);
 
-    await stack.databaseProxy('user').restore();
+    await stack.databaseProxy('user').acceptAgain();
 
     await waitUntil(async () => (await readiness('user')) === 200, { description: () => 'user never ready again' });
     expect((await call('GET', `/users/${userId}`)).status).toBe(200);

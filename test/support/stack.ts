@@ -17,6 +17,8 @@ export interface StackOptions {
   /** Replicas per service (NATS and RabbitMQ only). */
   replicas?: Partial<Record<'user' | 'order', number>>;
   env?: NodeJS.ProcessEnv;
+  /** Variables for one app only, over `env`: e.g. point the order service at a proxy in front of the user service. */
+  appEnv?: Partial<Record<AppName, NodeJS.ProcessEnv>>;
   /** Connect the services to their databases through proxies the test can cut (see `databaseProxy`). */
   proxyDatabases?: boolean;
 }
@@ -130,7 +132,7 @@ export class Stack {
     const instance = count === 0 ? app : `${app}#${count + 1}`;
     const port = await freePort();
     const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
-      ...this.env,
+      ...this.appEnvironment(app),
       [HTTP_PORT_VARIABLES[app]]: String(port),
     });
     const started = { app, instance, process: child, httpUrl: `http://127.0.0.1:${port}` };
@@ -143,7 +145,7 @@ export class Stack {
   async restart(name: string): Promise<void> {
     const { app, httpUrl } = this.instance(name);
     const child = new AppProcess(name, process.execPath, [appEntry(app)], {
-      ...this.env,
+      ...this.appEnvironment(app),
       [HTTP_PORT_VARIABLES[app]]: new URL(httpUrl).port,
     });
     const restarted = { app, instance: name, process: child, httpUrl };
@@ -153,16 +155,24 @@ export class Stack {
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances.values()].map(({ process }) => process.stop()));
-    await Promise.all([...this.proxies.values()].map((proxy) => proxy.cut()));
+    for (const proxy of this.proxies.values()) proxy.cut();
     await Promise.all(this.databases.map((database) => database.drop()));
   }
 
+  private appEnvironment(app: AppName): NodeJS.ProcessEnv {
+    return { ...this.env, ...this.options.appEnv?.[app] };
+  }
+
+  /** `url`, or with proxyDatabases the same database through a proxy the test can cut. */
   private async databaseUrl(service: 'user' | 'order', url: string): Promise<string> {
     if (!this.options.proxyDatabases) return url;
-    const { hostname, port } = new URL(url);
-    const proxy = new TcpProxy(hostname, Number(port));
+    const proxied = new URL(url);
+    const proxy = new TcpProxy({ host: proxied.hostname, port: Number(proxied.port) });
+    await proxy.start();
     this.proxies.set(service, proxy);
-    return proxy.start(url);
+    proxied.hostname = proxy.address.host;
+    proxied.port = String(proxy.address.port);
+    return proxied.toString();
   }
 
   private async waitReady({ instance, process, httpUrl }: AppInstance): Promise<void> {

@@ -1,56 +1,66 @@
-import { Server, Socket, connect, createServer } from 'node:net';
+import { Server, Socket, createConnection, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy the test can cut: apps connect to it instead of their database, and `cut()` drops every connection
- * and closes the port (the database "goes away"), `restore()` opens it again on the same port.
+ * A TCP forwarder in front of a database or a service, for fault injection. `refuseNewConnections()` stops accepting
+ * (a client connecting then gets ECONNREFUSED) while the connections already open keep working; `cut()` also drops
+ * those, as a dependency that goes away would; `acceptAgain()` listens on the same port again. Node's net module
+ * does this in a few lines; no proxy library is needed.
  */
 export class TcpProxy {
   private server?: Server;
-  private readonly sockets = new Set<Socket>();
   private port = 0;
+  private readonly sockets = new Set<Socket>();
 
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
-  /** Starts the proxy and returns `url` with its host and port replaced by the proxy's. */
-  async start(url: string): Promise<string> {
-    await this.listen();
-    const proxied = new URL(url);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(this.port);
-    return proxied.toString();
+  get address(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.port };
   }
 
-  async cut(): Promise<void> {
-    const server = this.server;
+  async start(): Promise<void> {
+    await this.listen(0);
+    this.port = (this.server!.address() as AddressInfo).port;
+  }
+
+  /** Stops listening at once; the server's 'close' only comes once the open connections end, so it is not awaited. */
+  refuseNewConnections(): void {
+    this.server?.close();
     this.server = undefined;
+  }
+
+  /** Refuses new connections and drops the open ones. */
+  cut(): void {
+    this.refuseNewConnections();
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
-  async restore(): Promise<void> {
-    if (!this.server) await this.listen();
+  acceptAgain(): Promise<void> {
+    return this.listen(this.port);
   }
 
-  private async listen(): Promise<void> {
-    const server = createServer((client) => this.pipe(client));
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
+  private listen(port: number): Promise<void> {
+    const server = createServer((client) => this.forward(client));
     this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
   }
 
-  private pipe(client: Socket): void {
-    const upstream = connect(this.targetPort, this.targetHost);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      // Either side going away takes the other with it, as a real network cut would.
-      socket.on('error', () => undefined);
-      socket.on('close', () => (socket === client ? upstream : client).destroy());
+  private forward(client: Socket): void {
+    const upstream = createConnection(this.target);
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
+      this.sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        this.sockets.delete(from);
+        to.destroy();
+      });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
   }
 }

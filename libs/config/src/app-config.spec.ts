@@ -32,6 +32,7 @@ describe(parseConfig.name, () => {
       order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
       shutdown: { timeoutMs: 10000 },
+      outbox: { relayIntervalMs: 1000, maxBackoffMs: 60000 },
       transport: { kind: 'tcp', natsUrl: 'nats://127.0.0.1:4222', rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672' },
       baggageAllowlist: [],
       traceContextTestEndpoint: false,
@@ -68,6 +69,8 @@ describe(parseConfig.name, () => {
       ORDER_HTTP_PORT: '0',
       RPC_BIND_HOST: '0.0.0.0',
       RPC_TIMEOUT_MS: '250',
+      OUTBOX_RELAY_INTERVAL_MS: '200',
+      OUTBOX_RELAY_MAX_BACKOFF_MS: '5000',
     });
 
     expect(config).toMatchObject({
@@ -77,6 +80,7 @@ describe(parseConfig.name, () => {
       user: { rpc: { host: 'user', port: 5001 } },
       order: { httpPort: 0 },
       rpc: { bindHost: '0.0.0.0', timeoutMs: 250 },
+      outbox: { relayIntervalMs: 200, maxBackoffMs: 5000 },
     });
   });
 
@@ -100,6 +104,8 @@ describe(parseConfig.name, () => {
 
   it.each([
     ['RPC_TIMEOUT_MS', '0'],
+    ['OUTBOX_RELAY_INTERVAL_MS', '0'],
+    ['OUTBOX_RELAY_MAX_BACKOFF_MS', 'soon'],
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_FORMAT', 'xml'],

@@ -26,6 +26,8 @@ export interface AppConfig {
   order: { httpPort: number; rpc: RpcEndpoint };
   rpc: { bindHost: string; timeoutMs: number };
   shutdown: { timeoutMs: number };
+  /** The order service's outbox relay: its polling interval and the cap of its retry backoff. */
+  outbox: { relayIntervalMs: number; maxBackoffMs: number };
   /** TCP and gRPC use the services' RPC host and port; NATS and RabbitMQ use the broker. */
   transport: { kind: TransportKind; natsUrl: string; rabbitmqUrl: string };
   baggageAllowlist: readonly string[];
@@ -69,6 +71,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
     shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    outbox: { relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS, maxBackoffMs: e.OUTBOX_RELAY_MAX_BACKOFF_MS },
     transport: { kind: e.TRANSPORT, natsUrl: e.NATS_URL, rabbitmqUrl: e.RABBITMQ_URL },
     baggageAllowlist: e.BAGGAGE_ALLOWLIST,
     traceContextTestEndpoint: e.TRACECONTEXT_TEST_ENDPOINT,

@@ -58,6 +58,10 @@ export const envSchema = z.object({
   RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
 
   RPC_TIMEOUT_MS: positiveMs.default(3000),
+  /** How often the order service's outbox relay looks for events whose publish failed; also the first backoff. */
+  OUTBOX_RELAY_INTERVAL_MS: positiveMs.default(1000),
+  /** The longest the relay waits between two attempts at one event (the backoff doubles up to this). */
+  OUTBOX_RELAY_MAX_BACKOFF_MS: positiveMs.default(60000),
   /** How long a SIGTERM may take to finish in-flight work and flush spans before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
   /**

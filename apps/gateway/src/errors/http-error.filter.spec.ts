@@ -76,6 +76,7 @@ describe(HttpErrorFilter.name, () => {
       ['USER_NOT_FOUND', 404, 'Not Found'],
       ['ORDER_NOT_FOUND', 404, 'Not Found'],
       ['USER_EMAIL_TAKEN', 409, 'Conflict'],
+      ['ORDER_IDEMPOTENCY_KEY_REUSED', 409, 'Conflict'],
       ['ORDER_USER_UNKNOWN', 422, 'Unprocessable Entity'],
     ])('answers %s with %i %s and the error message', (code, statusCode, error) => {
       const { body } = handle(new DomainError(code, 'a message safe to show'));

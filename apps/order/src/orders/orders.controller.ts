@@ -1,5 +1,5 @@
 import {
-  CreateOrderRequest,
+  CreateOrderMessage,
   IdRequest,
   ListUserOrdersRequest,
   ORDER_PATTERNS,
@@ -16,8 +16,8 @@ export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @MessagePattern(ORDER_PATTERNS.create)
-  create(@Payload() request: CreateOrderRequest): Promise<OrderView> {
-    return this.orders.create(request);
+  create(@Payload() message: CreateOrderMessage): Promise<OrderView> {
+    return this.orders.create(message);
   }
 
   @MessagePattern(ORDER_PATTERNS.get)

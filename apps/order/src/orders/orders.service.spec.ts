@@ -1,9 +1,12 @@
-import { CreateOrderRequest, DomainError, OrderEventsPublisher, UsersClient } from '@app/contracts';
+import { CreateOrderRequest, DomainError, UsersClient } from '@app/contracts';
 import { Test } from '@nestjs/testing';
 import { recordingLogger } from '@app/logging/testing';
+import { useTestTracing } from '@app/tracing/testing';
 import { getLoggerToken } from 'nestjs-pino';
 import { PrismaClient } from '../generated/prisma/client';
+import { OutboxService } from '../outbox/outbox.service';
 import { OrdersService } from './orders.service';
+import { requestFingerprint } from './request-fingerprint';
 
 const USER_ID = '0b6c5a52-3d5e-4c1f-9a57-0f2f4c1b8e11';
 const ORDER_ID = '5f1d7c1e-8a0b-4d7a-b3c2-6e9f0a1b2c3d';
@@ -18,7 +21,13 @@ interface ItemData {
 }
 
 interface OrderCreateArgs {
-  data: { userId: string; totalCents: number; items: { create: ItemData[] } };
+  data: {
+    userId: string;
+    totalCents: number;
+    idempotencyKey?: string;
+    requestFingerprint?: string;
+    items: { create: ItemData[] };
+  };
   include: unknown;
 }
 
@@ -33,17 +42,36 @@ function storedOrder({ data }: OrderCreateArgs) {
     status: 'created',
     totalCents: data.totalCents,
     createdAt: CREATED_AT,
+    idempotencyKey: data.idempotencyKey ?? null,
+    requestFingerprint: data.requestFingerprint ?? null,
     items,
   };
 }
 
-function orderRow(id: string, createdAt: Date, items: { sku: string; quantity: number; unitPriceCents: number }[]) {
+/** A unique-constraint failure as Prisma raises it. */
+function uniqueViolation(): Error {
+  return Object.assign(new Error('Unique constraint failed on the fields: (`user_id`,`idempotency_key`)'), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P2002',
+  });
+}
+
+function orderRow(
+  id: string,
+  createdAt: Date,
+  items: { sku: string; quantity: number; unitPriceCents: number }[],
+  idempotency: { idempotencyKey: string | null; requestFingerprint: string | null } = {
+    idempotencyKey: null,
+    requestFingerprint: null,
+  },
+) {
   return {
     id,
     userId: USER_ID,
     status: 'created',
     totalCents: items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0),
     createdAt,
+    ...idempotency,
     items: items.map((item, position) => ({ id: `${id}-item-${position}`, orderId: id, position, ...item })),
   };
 }
@@ -59,7 +87,8 @@ describe(OrdersService.name, () => {
     order: { create: jest.fn(), findUnique: jest.fn(), findMany: jest.fn() },
   };
   const users = { exists: jest.fn() };
-  const events = { created: jest.fn() };
+  const outbox = { add: jest.fn(), publish: jest.fn() };
+  const OUTBOX_ENTRY = { id: 'outbox-1', pattern: 'order.created', payload: {}, traceContext: {}, attempts: 0 };
 
   beforeEach(async () => {
     jest.resetAllMocks();
@@ -71,7 +100,9 @@ describe(OrdersService.name, () => {
     });
     tx.order.create.mockImplementation((args: OrderCreateArgs) => Promise.resolve(storedOrder(args)));
     users.exists.mockResolvedValue({ exists: true });
-    events.created.mockResolvedValue(undefined);
+    prisma.order.findUnique.mockResolvedValue(null);
+    outbox.add.mockResolvedValue(OUTBOX_ENTRY);
+    outbox.publish.mockResolvedValue(true);
     logger = recordingLogger();
 
     const moduleRef = await Test.createTestingModule({
@@ -79,7 +110,7 @@ describe(OrdersService.name, () => {
         OrdersService,
         PrismaClient,
         UsersClient,
-        OrderEventsPublisher,
+        OutboxService,
         { provide: getLoggerToken(OrdersService.name), useValue: logger },
       ],
     })
@@ -87,8 +118,8 @@ describe(OrdersService.name, () => {
       .useValue(prisma)
       .overrideProvider(UsersClient)
       .useValue(users)
-      .overrideProvider(OrderEventsPublisher)
-      .useValue(events)
+      .overrideProvider(OutboxService)
+      .useValue(outbox)
       .compile();
     sut = moduleRef.get(OrdersService);
   });
@@ -121,7 +152,7 @@ describe(OrdersService.name, () => {
       expect(prisma.$transaction).not.toHaveBeenCalled();
       expect(prisma.order.create).not.toHaveBeenCalled();
       expect(tx.order.create).not.toHaveBeenCalled();
-      expect(events.created).not.toHaveBeenCalled();
+      expect(outbox.publish).not.toHaveBeenCalled();
     });
 
     it('writes the order inside a transaction, items with their 0-based position and the computed total', async () => {
@@ -134,6 +165,8 @@ describe(OrdersService.name, () => {
         data: {
           userId: USER_ID,
           totalCents,
+          idempotencyKey: undefined,
+          requestFingerprint: undefined,
           items: {
             create: [
               { sku: 'BOOK-001', quantity: 2, unitPriceCents: 1999, position: 0 },
@@ -144,6 +177,16 @@ describe(OrdersService.name, () => {
         },
         include: WITH_ITEMS,
       });
+    });
+
+    it('writes order.created to the outbox in the same transaction, with orderId, userId and totalCents', async () => {
+      await sut.create(request);
+
+      expect(outbox.add).toHaveBeenCalledTimes(1);
+      const [client, pattern, payload] = outbox.add.mock.calls[0] as unknown[];
+      expect(client).toBe(tx);
+      expect(pattern).toBe('order.created');
+      expect(payload).toEqual({ orderId: ORDER_ID, userId: USER_ID, totalCents });
     });
 
     it('rejects an order over the maximum total before writing anything', async () => {
@@ -161,20 +204,20 @@ describe(OrdersService.name, () => {
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(prisma.$transaction).not.toHaveBeenCalled();
-      expect(events.created).not.toHaveBeenCalled();
+      expect(outbox.publish).not.toHaveBeenCalled();
     });
 
-    it('publishes order.created with orderId, userId and totalCents once the order is committed', async () => {
+    it('publishes the outbox entry once the order is committed', async () => {
       let committedWhenPublished: boolean | undefined;
-      events.created.mockImplementation(() => {
+      outbox.publish.mockImplementation(() => {
         committedWhenPublished = committed;
-        return Promise.resolve();
+        return Promise.resolve(true);
       });
 
       await sut.create(request);
 
-      expect(events.created).toHaveBeenCalledTimes(1);
-      expect(events.created).toHaveBeenCalledWith({ orderId: ORDER_ID, userId: USER_ID, totalCents });
+      expect(outbox.publish).toHaveBeenCalledTimes(1);
+      expect(outbox.publish).toHaveBeenCalledWith(OUTBOX_ENTRY);
       expect(committedWhenPublished).toBe(true);
     });
 
@@ -196,17 +239,12 @@ describe(OrdersService.name, () => {
       expect(logger.entries).toEqual([{ level: 'info', args: [{ orderId: ORDER_ID, totalCents }, 'order created'] }]);
     });
 
-    it('still returns the order when publishing fails, and logs the error with the orderId', async () => {
-      const brokerDown = new Error('broker down');
-      events.created.mockRejectedValue(brokerDown);
+    it('still returns the order when the publish fails (the relay retries it)', async () => {
+      outbox.publish.mockResolvedValue(false);
 
       const view = await sut.create(request);
 
       expect(view).toMatchObject({ id: ORDER_ID, userId: USER_ID, totalCents });
-      const errors = logger.entries.filter((entry) => entry.level === 'error');
-      expect(errors).toEqual([
-        { level: 'error', args: [{ err: brokerDown, orderId: ORDER_ID }, 'order.created could not be published'] },
-      ]);
     });
 
     it('fails, and publishes nothing, when the write fails', async () => {
@@ -216,7 +254,108 @@ describe(OrdersService.name, () => {
       const error: unknown = await sut.create(request).catch((caught: unknown) => caught);
 
       expect(error).toBe(writeFailed);
-      expect(events.created).not.toHaveBeenCalled();
+      expect(outbox.publish).not.toHaveBeenCalled();
+    });
+
+    it('looks up no idempotency key when the client sent none', async () => {
+      await sut.create(request);
+
+      expect(prisma.order.findUnique).not.toHaveBeenCalled();
+    });
+
+    describe('with an Idempotency-Key', () => {
+      const KEY = 'retry-me-7';
+      const message = { ...request, idempotencyKey: KEY };
+      const byKey = { where: { userId_idempotencyKey: { userId: USER_ID, idempotencyKey: KEY } }, include: WITH_ITEMS };
+      const earlierOrder = (fingerprint = requestFingerprint(request)) =>
+        orderRow('order-earlier', CREATED_AT, request.items, { idempotencyKey: KEY, requestFingerprint: fingerprint });
+
+      it("stores the key and the request's fingerprint with a new order", async () => {
+        await sut.create(message);
+
+        expect(prisma.order.findUnique).toHaveBeenCalledWith(byKey);
+        expect(tx.order.create).toHaveBeenCalledWith(
+          expect.objectContaining({
+            data: expect.objectContaining({ idempotencyKey: KEY, requestFingerprint: requestFingerprint(request) }),
+          }),
+        );
+        expect(outbox.publish).toHaveBeenCalledTimes(1);
+      });
+
+      it('returns the order the key created first, without asking the user service, writing or publishing', async () => {
+        prisma.order.findUnique.mockResolvedValue(earlierOrder());
+
+        const view = await sut.create(message);
+
+        expect(view).toMatchObject({ id: 'order-earlier', userId: USER_ID, totalCents });
+        expect(users.exists).not.toHaveBeenCalled();
+        expect(prisma.$transaction).not.toHaveBeenCalled();
+        expect(outbox.publish).not.toHaveBeenCalled();
+      });
+
+      it('throws ORDER_IDEMPOTENCY_KEY_REUSED when the key was used for a different order', async () => {
+        prisma.order.findUnique.mockResolvedValue(earlierOrder('f'.repeat(64)));
+
+        const error: unknown = await sut.create(message).catch((caught: unknown) => caught);
+
+        expect(error).toBeInstanceOf(DomainError);
+        expect(error).toMatchObject({ code: 'ORDER_IDEMPOTENCY_KEY_REUSED' });
+        expect(prisma.$transaction).not.toHaveBeenCalled();
+        expect(outbox.publish).not.toHaveBeenCalled();
+      });
+
+      it('answers with the winner of a concurrent retry when its own insert hits the unique key', async () => {
+        prisma.order.findUnique.mockResolvedValueOnce(null).mockResolvedValueOnce(earlierOrder());
+        tx.order.create.mockRejectedValue(uniqueViolation());
+
+        const view = await sut.create(message);
+
+        expect(view).toMatchObject({ id: 'order-earlier' });
+        expect(prisma.order.findUnique).toHaveBeenCalledTimes(2);
+        expect(prisma.order.findUnique).toHaveBeenLastCalledWith(byKey);
+        expect(outbox.publish).not.toHaveBeenCalled();
+      });
+
+      it('throws ORDER_IDEMPOTENCY_KEY_REUSED when a concurrent request with another order won the key', async () => {
+        prisma.order.findUnique.mockResolvedValueOnce(null).mockResolvedValueOnce(earlierOrder('0'.repeat(64)));
+        tx.order.create.mockRejectedValue(uniqueViolation());
+
+        const error: unknown = await sut.create(message).catch((caught: unknown) => caught);
+
+        expect(error).toMatchObject({ code: 'ORDER_IDEMPOTENCY_KEY_REUSED' });
+      });
+
+      it('rethrows a unique violation when no order holds the key', async () => {
+        const violation = uniqueViolation();
+        tx.order.create.mockRejectedValue(violation);
+
+        const error: unknown = await sut.create(message).catch((caught: unknown) => caught);
+
+        expect(error).toBe(violation);
+      });
+
+      it('rethrows a unique violation of an order without a key, looking nothing up', async () => {
+        const violation = uniqueViolation();
+        tx.order.create.mockRejectedValue(violation);
+
+        const error: unknown = await sut.create(request).catch((caught: unknown) => caught);
+
+        expect(error).toBe(violation);
+        expect(prisma.order.findUnique).not.toHaveBeenCalled();
+      });
+    });
+
+    describe('with tracing', () => {
+      const tracing = useTestTracing();
+
+      it('stores the trace context of the span that writes the order with the outbox entry', async () => {
+        await sut.create(request);
+
+        const span = tracing.onlySpan('OrdersService.insert');
+        expect(span.parentSpanContext?.spanId).toBe(tracing.onlySpan('OrdersService.create').spanContext().spanId);
+        const [, , , traceContext] = outbox.add.mock.calls[0] as [unknown, unknown, unknown, { traceparent: string }];
+        expect(traceContext.traceparent).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+      });
     });
   });
 

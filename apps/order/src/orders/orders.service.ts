@@ -1,12 +1,28 @@
-import { CreateOrderRequest, DomainError, OrderEventsPublisher, OrderView, UsersClient } from '@app/contracts';
+import {
+  CreateOrderMessage,
+  CreateOrderRequest,
+  DomainError,
+  ORDER_EVENTS,
+  OrderView,
+  UsersClient,
+} from '@app/contracts';
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
-import { Traced } from '@app/tracing';
+import { UNIQUE_VIOLATION, isPrismaError } from '@app/prisma';
+import { Traced, injectTraceHeaders } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
+import { OutboxService } from '../outbox/outbox.service';
 import { orderTotalCents } from './order-total';
+import { requestFingerprint } from './request-fingerprint';
 
 const withItems = { items: { orderBy: { position: 'asc' } } } satisfies Prisma.OrderInclude;
 type OrderWithItems = Prisma.OrderGetPayload<{ include: typeof withItems }>;
+
+/** The client's Idempotency-Key, scoped to the user, and the fingerprint of the request it came with. */
+interface Idempotency {
+  key: string;
+  fingerprint: string;
+}
 
 @Injectable()
 @Traced()
@@ -14,29 +30,39 @@ export class OrdersService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly users: UsersClient,
-    private readonly events: OrderEventsPublisher,
+    private readonly outbox: OutboxService,
     @InjectPinoLogger(OrdersService.name) private readonly logger: PinoLogger,
   ) {}
 
-  async create(request: CreateOrderRequest): Promise<OrderView> {
+  /**
+   * Creates the order, or, for a retry of an Idempotency-Key, returns the order the key created first. Keys are
+   * scoped to the user: two users cannot collide, and a key never reveals another user's order.
+   */
+  async create({ idempotencyKey, ...request }: CreateOrderMessage): Promise<OrderView> {
+    const idempotency =
+      idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint: requestFingerprint(request) };
+    const earlier = idempotency && (await this.findByKey(request.userId, idempotency));
+    if (earlier) {
+      this.logger.info({ orderId: earlier.id }, 'idempotent retry, returning the existing order');
+      return toView(earlier);
+    }
+
     const { exists } = await this.users.exists(request.userId);
     if (!exists) throw new DomainError('ORDER_USER_UNKNOWN', `user ${request.userId} does not exist`);
-
     const totalCents = orderTotalCents(request.items);
-    const order = await this.prisma.$transaction((tx) =>
-      tx.order.create({
-        data: {
-          userId: request.userId,
-          totalCents,
-          items: { create: request.items.map((item, position) => ({ ...item, position })) },
-        },
-        include: withItems,
-      }),
-    );
-    this.logger.info({ orderId: order.id, totalCents }, 'order created');
 
-    await this.publishCreated(order);
-    return toView(order);
+    try {
+      return await this.insert(request, totalCents, idempotency);
+    } catch (error) {
+      // A concurrent retry with the same key committed first: answer with its order, as if this one came later.
+      const winner =
+        idempotency && isPrismaError(error, UNIQUE_VIOLATION) && (await this.findByKey(request.userId, idempotency));
+      if (winner) {
+        this.logger.info({ orderId: winner.id }, 'idempotent retry raced the first request, returning its order');
+        return toView(winner);
+      }
+      throw error;
+    }
   }
 
   async get(id: string): Promise<OrderView> {
@@ -54,13 +80,49 @@ export class OrdersService {
     return orders.map(toView);
   }
 
-  // The order is committed by now; a lost event must not turn it into a failed request the client retries.
-  private async publishCreated(order: OrderWithItems): Promise<void> {
-    try {
-      await this.events.created({ orderId: order.id, userId: order.userId, totalCents: order.totalCents });
-    } catch (err) {
-      this.logger.error({ err, orderId: order.id }, 'order.created could not be published');
+  /** Writes the order and its order.created event in one transaction, then publishes the event. */
+  private async insert(
+    request: CreateOrderRequest,
+    totalCents: number,
+    idempotency: Idempotency | undefined,
+  ): Promise<OrderView> {
+    // Captured here, in this method's span: a retry of the event by the outbox relay continues this trace.
+    const traceContext = injectTraceHeaders();
+    const { order, event } = await this.prisma.$transaction(async (tx) => {
+      const order = await tx.order.create({
+        data: {
+          userId: request.userId,
+          totalCents,
+          idempotencyKey: idempotency?.key,
+          requestFingerprint: idempotency?.fingerprint,
+          items: { create: request.items.map((item, position) => ({ ...item, position })) },
+        },
+        include: withItems,
+      });
+      const payload = { orderId: order.id, userId: order.userId, totalCents: order.totalCents };
+      const event = await this.outbox.add(tx, ORDER_EVENTS.created, payload, traceContext);
+      return { order, event };
+    });
+    this.logger.info({ orderId: order.id, totalCents }, 'order created');
+    // The order is committed: a failed publish is the relay's to retry, not a failed request the client retries.
+    await this.outbox.publish(event);
+    return toView(order);
+  }
+
+  /** The order created earlier with this key, or undefined; a DomainError if it was created for another request. */
+  private async findByKey(userId: string, { key, fingerprint }: Idempotency): Promise<OrderWithItems | undefined> {
+    const order = await this.prisma.order.findUnique({
+      where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+      include: withItems,
+    });
+    if (!order) return undefined;
+    if (order.requestFingerprint !== fingerprint) {
+      throw new DomainError(
+        'ORDER_IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was already used for a different order',
+      );
     }
+    return order;
   }
 }
 

@@ -50,7 +50,8 @@ export const GRPC_LOADER_OPTIONS = {
   enums: String,
   /** Absent fields arrive with their defaults, so a handler receives every field the contract declares. */
   defaults: true,
-  oneofs: true,
+  // No `oneofs`: a proto3 `optional` field is a synthetic oneof, and `oneofs: true` would add a virtual
+  // `_idempotencyKey` property that the services' whitelist validation rejects. No message has a real oneof.
 } as const satisfies Options;
 
 const patternsByMethod = new Map<string, ContractPattern>(

@@ -11,7 +11,7 @@
 import type { MessageTypeDefinition, MethodDefinition } from '@grpc/proto-loader';
 import type { ORDER_EVENTS, ORDER_PATTERNS } from '../orders/order.patterns';
 import type {
-  CreateOrderRequest,
+  CreateOrderMessage,
   ListUserOrdersRequest,
   OrderCreatedEvent,
   OrderItemInput,
@@ -82,7 +82,7 @@ interface MessageContracts {
     IdRequest: IdRequest;
     PingResponse: PingResponse;
     OrderItemInput: OrderItemInput;
-    CreateOrderRequest: CreateOrderRequest;
+    CreateOrderRequest: CreateOrderMessage;
     ListUserOrdersRequest: ListUserOrdersRequest;
     OrderView: OrderView;
     OrderList: OrderList;
@@ -120,7 +120,7 @@ interface ContractSignatures {
   [USER_PATTERNS.get]: [IdRequest, UserView];
   [USER_PATTERNS.exists]: [IdRequest, UserExistsResponse];
   [USER_PATTERNS.ping]: [Empty, PingResponse];
-  [ORDER_PATTERNS.create]: [CreateOrderRequest, OrderView];
+  [ORDER_PATTERNS.create]: [CreateOrderMessage, OrderView];
   [ORDER_PATTERNS.get]: [IdRequest, OrderView];
   [ORDER_PATTERNS.listByUser]: [ListUserOrdersRequest, OrderList];
   [ORDER_PATTERNS.ping]: [Empty, PingResponse];

@@ -8,14 +8,7 @@ const PROTO_DIR = relative(ROOT, __dirname).replaceAll('\\', '/');
 const GENERATED = join(__dirname, 'generated');
 const PROTO_FILES = ['user.proto', 'order.proto'];
 /** The options of `npm run proto:generate`; the last test keeps the two in step. */
-const GENERATOR_OPTIONS = [
-  '--keepCase',
-  '--longs=String',
-  '--enums=String',
-  '--defaults',
-  '--oneofs',
-  '--grpcLib=@grpc/grpc-js',
-];
+const GENERATOR_OPTIONS = ['--keepCase', '--longs=String', '--enums=String', '--defaults', '--grpcLib=@grpc/grpc-js'];
 
 const GENERATOR = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
 const PRETTIER = require.resolve('prettier/bin/prettier.cjs');

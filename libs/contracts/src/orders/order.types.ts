@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -47,6 +48,22 @@ export class CreateOrderRequest {
   @ValidateNested({ each: true })
   @Type(() => OrderItemInput)
   items!: OrderItemInput[];
+}
+
+/** An Idempotency-Key: 1 to 255 printable ASCII characters (space to tilde), as Stripe and most APIs accept. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
+export const IDEMPOTENCY_KEY_RULE = 'Idempotency-Key must be 1 to 255 printable ASCII characters';
+
+/**
+ * What the gateway sends the order service for POST /orders: the client's order and, when the client sent one, its
+ * Idempotency-Key (an HTTP header, so it is not part of the body's CreateOrderRequest). Retries with the same key
+ * and the same order get the same order back; the key is scoped to the order's user.
+ */
+export class CreateOrderMessage extends CreateOrderRequest {
+  @IsOptional()
+  @IsString()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: IDEMPOTENCY_KEY_RULE })
+  idempotencyKey?: string;
 }
 
 export class ListUserOrdersRequest {

@@ -1,14 +1,23 @@
 import { IdRequest } from '../rpc/id.request';
 import { PingResponse, RpcClient } from '../rpc/rpc-client';
 import { ORDER_EVENTS, ORDER_PATTERNS } from './order.patterns';
-import { CreateOrderRequest, ListUserOrdersRequest, OrderCreatedEvent, OrderList, OrderView } from './order.types';
+import {
+  CreateOrderMessage,
+  CreateOrderRequest,
+  ListUserOrdersRequest,
+  OrderCreatedEvent,
+  OrderList,
+  OrderView,
+} from './order.types';
 
 /** Typed calls to the order service. */
 export class OrdersClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  create(request: CreateOrderRequest): Promise<OrderView> {
-    return this.rpc.send(ORDER_PATTERNS.create, request);
+  /** Creates the order; with an idempotency key, a retry of the same order returns the order created first. */
+  create(request: CreateOrderRequest, idempotencyKey?: string): Promise<OrderView> {
+    const message: CreateOrderMessage = idempotencyKey === undefined ? request : { ...request, idempotencyKey };
+    return this.rpc.send(ORDER_PATTERNS.create, message);
   }
 
   get(id: string): Promise<OrderView> {

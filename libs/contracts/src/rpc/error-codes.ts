@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'USER_EMAIL_TAKEN',
   'ORDER_NOT_FOUND',
   'ORDER_USER_UNKNOWN',
+  /** An Idempotency-Key sent again with a different order. */
+  'ORDER_IDEMPOTENCY_KEY_REUSED',
   'SERVICE_UNAVAILABLE',
   'SERVICE_TIMEOUT',
   'INTERNAL',

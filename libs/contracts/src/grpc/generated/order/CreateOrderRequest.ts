@@ -8,9 +8,12 @@ import type {
 export interface CreateOrderRequest {
   userId?: string;
   items?: _order_OrderItemInput[];
+  idempotencyKey?: string;
+  _idempotencyKey?: 'idempotencyKey';
 }
 
 export interface CreateOrderRequest__Output {
   userId: string;
   items: _order_OrderItemInput__Output[];
+  idempotencyKey?: string;
 }

@@ -1,0 +1,105 @@
+import { APP_CONFIG } from '@app/config';
+import { OrderEventsPublisher } from '@app/contracts';
+import { recordingLogger } from '@app/logging/testing';
+import { Test } from '@nestjs/testing';
+import { getLoggerToken } from 'nestjs-pino';
+import { PrismaClient } from '../generated/prisma/client';
+import { OutboxEntry, OutboxService } from './outbox.service';
+
+const RPC_TIMEOUT_MS = 3000;
+const TRACE_CONTEXT = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+const PAYLOAD = { orderId: 'order-1', userId: 'user-1', totalCents: 500 };
+const ENTRY: OutboxEntry = {
+  id: 'outbox-1',
+  pattern: 'order.created',
+  payload: PAYLOAD,
+  traceContext: TRACE_CONTEXT,
+  attempts: 0,
+};
+
+describe(OutboxService.name, () => {
+  let sut: OutboxService;
+  let logger: ReturnType<typeof recordingLogger>;
+  const tx = { outboxEvent: { create: jest.fn() } };
+  const prisma = { outboxEvent: { update: jest.fn() } };
+  const events = { created: jest.fn() };
+
+  beforeEach(async () => {
+    jest.resetAllMocks();
+    tx.outboxEvent.create.mockResolvedValue({ id: 'outbox-1' });
+    prisma.outboxEvent.update.mockResolvedValue({});
+    events.created.mockResolvedValue(undefined);
+    logger = recordingLogger();
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        OutboxService,
+        { provide: PrismaClient, useValue: prisma },
+        { provide: OrderEventsPublisher, useValue: events },
+        { provide: APP_CONFIG, useValue: { rpc: { timeoutMs: RPC_TIMEOUT_MS } } },
+        { provide: getLoggerToken(OutboxService.name), useValue: logger },
+      ],
+    }).compile();
+    sut = moduleRef.get(OutboxService);
+  });
+
+  describe('add', () => {
+    it('writes the event with its trace context in the given transaction, due once the publish has timed out', async () => {
+      const before = Date.now();
+
+      const entry = await sut.add(tx as never, 'order.created', PAYLOAD, TRACE_CONTEXT);
+
+      expect(entry).toEqual(ENTRY);
+      expect(tx.outboxEvent.create).toHaveBeenCalledTimes(1);
+      const [{ data }] = tx.outboxEvent.create.mock.calls[0] as [{ data: Record<string, unknown> }];
+      expect(data).toMatchObject({ pattern: 'order.created', payload: PAYLOAD, traceContext: TRACE_CONTEXT });
+      const due = (data.nextAttemptAt as Date).getTime();
+      expect(due).toBeGreaterThanOrEqual(before + RPC_TIMEOUT_MS);
+      expect(due).toBeLessThanOrEqual(Date.now() + RPC_TIMEOUT_MS);
+    });
+  });
+
+  describe('publish', () => {
+    it('sends order.created with its payload and marks the event published', async () => {
+      await expect(sut.publish(ENTRY)).resolves.toBe(true);
+
+      expect(events.created).toHaveBeenCalledWith(PAYLOAD);
+      expect(prisma.outboxEvent.update).toHaveBeenCalledWith({
+        where: { id: 'outbox-1' },
+        data: { publishedAt: expect.any(Date) },
+      });
+    });
+
+    it('leaves the event unpublished and logs a warning when the send fails', async () => {
+      const down = new Error('connect ECONNREFUSED');
+      events.created.mockRejectedValue(down);
+
+      await expect(sut.publish(ENTRY)).resolves.toBe(false);
+
+      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+      expect(logger.entries).toEqual([
+        {
+          level: 'warn',
+          args: [
+            { err: down, outboxId: 'outbox-1', pattern: 'order.created', attempts: 0 },
+            'event not published; the outbox relay will retry it',
+          ],
+        },
+      ]);
+    });
+
+    it('does not throw when marking fails after a successful send', async () => {
+      prisma.outboxEvent.update.mockRejectedValue(new Error('connection lost'));
+
+      await expect(sut.publish(ENTRY)).resolves.toBe(true);
+
+      expect(logger.entries.map((entry) => entry.level)).toEqual(['warn']);
+    });
+
+    it('fails, without throwing, for a pattern it has no publisher for', async () => {
+      await expect(sut.publish({ ...ENTRY, pattern: 'order.shipped' })).resolves.toBe(false);
+
+      expect(events.created).not.toHaveBeenCalled();
+      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+    });
+  });
+});
