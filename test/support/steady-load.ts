@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 
 /** What one request of the load got: an answer, or the network error code (ECONNREFUSED, ECONNRESET…). */
 export interface Outcome {
+  /** Sent as x-request-id: the server logs it for every request it reads, so a test can tell what it accepted. */
+  requestId: string;
   status?: number;
   body?: Record<string, unknown>;
   traceresponse?: string;
@@ -23,6 +26,7 @@ export interface RequestSpec {
  */
 export function send(baseUrl: string, { method, path, body }: RequestSpec): Promise<Outcome> {
   const startedAt = performance.now();
+  const requestId = randomUUID();
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve) => {
     const call = request(
@@ -30,7 +34,10 @@ export function send(baseUrl: string, { method, path, body }: RequestSpec): Prom
       {
         method,
         agent: false,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        headers: {
+          'x-request-id': requestId,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -38,6 +45,7 @@ export function send(baseUrl: string, { method, path, body }: RequestSpec): Prom
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           resolve({
+            requestId,
             status: response.statusCode,
             body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
             traceresponse: response.headers.traceresponse as string | undefined,
@@ -46,12 +54,12 @@ export function send(baseUrl: string, { method, path, body }: RequestSpec): Prom
           });
         });
         response.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ error: error.code ?? error.message, startedAt, endedAt: performance.now() }),
+          resolve({ requestId, error: error.code ?? error.message, startedAt, endedAt: performance.now() }),
         );
       },
     );
     call.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ error: error.code ?? error.message, startedAt, endedAt: performance.now() }),
+      resolve({ requestId, error: error.code ?? error.message, startedAt, endedAt: performance.now() }),
     );
     call.end(payload);
   });

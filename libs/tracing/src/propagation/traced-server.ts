@@ -1,6 +1,6 @@
 import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { finalize, from, isObservable, tap, throwError } from 'rxjs';
+import { Observable, finalize, from, isObservable, tap, throwError } from 'rxjs';
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -128,9 +128,14 @@ function traceHandler(
     };
     try {
       const result: unknown = await context.with(active, () => handler(payload, rpcContext));
-      // Nest's RPC proxy returns an Observable that may still error (exception filters run inside it).
+      // Nest's RPC proxy returns an Observable that may still error (exception filters run inside it). With an
+      // interceptor, the controller method itself only runs once Nest subscribes, outside context.with above: so
+      // the subscription is made inside the span's context too, or that work would start a trace of its own.
       const result$ = isObservable(result) ? result : from([result]);
-      return result$.pipe(tap({ error: fail }), finalize(finish));
+      const inSpan$ = new Observable<unknown>((subscriber) =>
+        context.with(active, () => result$.subscribe(subscriber)),
+      );
+      return inSpan$.pipe(tap({ error: fail }), finalize(finish));
     } catch (error) {
       fail(error);
       finish();
