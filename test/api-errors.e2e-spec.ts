@@ -5,6 +5,7 @@ import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
 import { Stack } from './support/stack';
+import { expectErrorBody } from './support/error-body';
 import { parseTraceHeader } from './support/traceparent';
 import { waitUntil } from './support/wait';
 
@@ -30,18 +31,6 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   });
   const text = await response.text();
   return { response, status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
-
-/** Every error: the documented body, and the trace id of the request's own trace. */
-function expectErrorBody(result: Awaited<ReturnType<typeof call>>, statusCode: number) {
-  expect(result.status).toBe(statusCode);
-  expect(result.body).toEqual({
-    statusCode,
-    error: expect.any(String),
-    message: expect.any(String),
-    traceId: parseTraceHeader(result.response.headers.get('traceresponse')).traceId,
-    requestId: result.response.headers.get('x-request-id'),
-  });
 }
 
 const email = () => `user-${randomUUID()}@example.com`;

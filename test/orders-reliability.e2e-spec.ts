@@ -5,7 +5,8 @@ import { freePort } from './support/ports';
 import { SpanTree } from './support/span-tree';
 import { Stack } from './support/stack';
 import { TcpProxy } from './support/tcp-proxy';
-import { newTraceparent, parseTraceHeader } from './support/traceparent';
+import { expectErrorBody } from './support/error-body';
+import { newTraceparent } from './support/traceparent';
 import { waitUntil } from './support/wait';
 
 /**
@@ -29,17 +30,6 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   });
   const text = await response.text();
   return { response, status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
-}
-
-function expectErrorBody(result: Awaited<ReturnType<typeof call>>, statusCode: number): void {
-  expect(result.body).toEqual({
-    statusCode,
-    error: expect.any(String),
-    message: expect.any(String),
-    traceId: parseTraceHeader(result.response.headers.get('traceresponse')).traceId,
-    requestId: result.response.headers.get('x-request-id'),
-  });
-  expect(result.status).toBe(statusCode);
 }
 
 async function createUser(): Promise<string> {
