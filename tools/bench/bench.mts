@@ -3,6 +3,7 @@
 //
 //   node tools/bench/bench.mts [--quick] [--rounds 3] [--seconds 10] [--warmup 3] [--connections 8]
 //                              [--modes off,on] [--no-build] [--micro-only] [--no-micro] [--log-level info]
+//                              [--cpu-prof]   (each app writes a V8 CPU profile to bench/results/tmp/profiles)
 //
 // A full run writes bench/results/latest.{md,json}, which the README quotes; --quick (CI's smoke run of the harness)
 // and partial runs write to bench/results/tmp/. Timings are reported, never asserted: the run fails only when the
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'no-micro': { type: 'boolean', default: false },
     'micro-only': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -43,9 +45,11 @@ const settings = {
   modes: args.modes.split(',').map(parseMode),
   logLevel: args['log-level'],
   transport: process.env.TRANSPORT ?? 'tcp',
+  nodeOptions: args['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${join(ROOT, 'bench/results/tmp/profiles')}` : undefined,
 };
 const microTiming = quick ? { ops: 5_000, samples: 3 } : { ops: 100_000, samples: 9 };
-const isFullRun = !quick && !args['micro-only'] && !args['no-micro'] && settings.modes.length === MODES.length;
+const isFullRun =
+  !quick && !args['cpu-prof'] && !args['micro-only'] && !args['no-micro'] && settings.modes.length === MODES.length;
 const outputDir = join(ROOT, 'bench/results', isFullRun ? '' : 'tmp');
 const logDir = join(ROOT, 'bench/results/tmp/logs');
 

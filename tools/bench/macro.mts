@@ -19,6 +19,8 @@ export interface MacroOptions {
   logLevel: string;
   transport: string;
   logDir: string;
+  /** NODE_OPTIONS for the apps, e.g. to profile them. */
+  nodeOptions?: string;
 }
 
 export async function runMacro(
@@ -65,6 +67,7 @@ function baseEnv(options: MacroOptions, databases: Databases): NodeJS.ProcessEnv
     RATE_LIMIT_LIMIT: '0',
     USER_DATABASE_URL: databases.urls.user,
     ORDER_DATABASE_URL: databases.urls.order,
+    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
   };
 }
 
