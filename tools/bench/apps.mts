@@ -1,0 +1,115 @@
+// The three apps of one benchmark round, started from the production build (dist/) one after another, each timed
+// from spawn to its first ready answer on /health/ready: that is the cold start the report shows. Their logs go to
+// files, as in production, so the bench process does not spend the shared CPU reading them.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const APPS = ['user', 'order', 'gateway'] as const;
+export type App = (typeof APPS)[number];
+
+const HTTP_PORT_VARIABLES: Record<App, string> = {
+  gateway: 'GATEWAY_PORT',
+  user: 'USER_HTTP_PORT',
+  order: 'ORDER_HTTP_PORT',
+};
+const READY_TIMEOUT_MS = 60_000;
+
+export interface RunningApp {
+  app: App;
+  pid: number;
+  url: string;
+  /** Milliseconds from spawn to the first 200 from /health/ready. */
+  readyMs: number;
+}
+
+export class AppSet {
+  readonly apps: RunningApp[] = [];
+  private readonly children: ChildProcess[] = [];
+
+  private readonly logPrefix: string;
+
+  /** `logPrefix` names the log files: `<logPrefix>-<app>.log`. */
+  constructor(logPrefix: string) {
+    this.logPrefix = logPrefix;
+  }
+
+  get gatewayUrl(): string {
+    return this.apps.find(({ app }) => app === 'gateway')!.url;
+  }
+
+  /** Starts user, order and gateway in turn (the gateway is ready only once both services answer it). */
+  async start(env: NodeJS.ProcessEnv): Promise<this> {
+    const shared = { ...env, USER_RPC_PORT: String(await freePort()), ORDER_RPC_PORT: String(await freePort()) };
+    try {
+      for (const app of APPS) this.apps.push(await this.startApp(app, shared));
+      return this;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map(stopChild));
+  }
+
+  private async startApp(app: App, env: NodeJS.ProcessEnv): Promise<RunningApp> {
+    const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+    const port = await freePort();
+    const logFile = `${this.logPrefix}-${app}.log`;
+    const log = openSync(logFile, 'w');
+    const started = performance.now();
+    const child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      env: { ...env, [HTTP_PORT_VARIABLES[app]]: String(port) },
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log); // the child has its own copy
+    this.children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url, child, () => `${app} (log ${logFile}):\n${tail(logFile)}`);
+    return { app, pid: child.pid!, url, readyMs: performance.now() - started };
+  }
+}
+
+/** Polls /health/ready every 10 ms (a fine grain, since its time is the cold start) until 200 or the deadline. */
+async function waitReady(url: string, child: ChildProcess, describe: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited during start-up: ${describe()}`);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    await delay(10);
+  }
+  throw new Error(`not ready within ${READY_TIMEOUT_MS} ms: ${describe()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A loopback port free now (bound to port 0, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function tail(file: string, lines = 20): string {
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
