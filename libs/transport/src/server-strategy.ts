@@ -20,8 +20,20 @@ class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedP
    * them, then waits a fixed grace period instead of for the handlers in flight.
    */
   override async stopReceiving(): Promise<void> {
-    const { subscriptions = [] } = this as unknown as { subscriptions?: { drain(): Promise<void> }[] };
+    const { subscriptions = [] } = this.natsInternals();
     await Promise.all(subscriptions.map((subscription) => subscription.drain()));
+  }
+
+  /** A reply is only queued in the client when its handler ends; close() would drop what was not yet written. */
+  override async flushReplies(): Promise<void> {
+    await this.natsInternals().natsClient?.flush();
+  }
+
+  private natsInternals() {
+    return this as unknown as {
+      subscriptions?: { drain(): Promise<void> }[];
+      natsClient?: { flush(): Promise<void> } | null;
+    };
   }
 }
 

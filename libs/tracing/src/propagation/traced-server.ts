@@ -71,9 +71,13 @@ export function TracedServer<TBase extends ServerClass>(
     /** Transports that can stop deliveries before closing (leave a queue group, cancel a consumer) do it here. */
     async stopReceiving(): Promise<void> {}
 
+    /** Transports that buffer replies make sure the last ones went out here, before the connection closes. */
+    async flushReplies(): Promise<void> {}
+
     override async close(): Promise<void> {
       await this.stopReceiving();
       await this.inFlight.drain();
+      await this.flushReplies();
       await super.close();
     }
   }
