@@ -129,34 +129,30 @@ export class Stack {
   /** Starts one more process of `app` and waits until it is ready. */
   async startApp(app: AppName): Promise<AppInstance> {
     const count = this.replicas(app).length;
-    const instance = count === 0 ? app : `${app}#${count + 1}`;
-    const port = await freePort();
-    const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
-      ...this.appEnvironment(app),
-      [HTTP_PORT_VARIABLES[app]]: String(port),
-    });
-    const started = { app, instance, process: child, httpUrl: `http://127.0.0.1:${port}` };
-    this.instances.set(instance, started);
-    await this.waitReady(started);
-    return started;
+    return this.launch(app, count === 0 ? app : `${app}#${count + 1}`, await freePort());
   }
 
   /** Starts a stopped instance again, on the same ports. */
   async restart(name: string): Promise<void> {
     const { app, httpUrl } = this.instance(name);
-    const child = new AppProcess(name, process.execPath, [appEntry(app)], {
-      ...this.appEnvironment(app),
-      [HTTP_PORT_VARIABLES[app]]: new URL(httpUrl).port,
-    });
-    const restarted = { app, instance: name, process: child, httpUrl };
-    this.instances.set(name, restarted);
-    await this.waitReady(restarted);
+    await this.launch(app, name, Number(new URL(httpUrl).port));
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances.values()].map(({ process }) => process.stop()));
     for (const proxy of this.proxies.values()) proxy.cut();
     await Promise.all(this.databases.map((database) => database.drop()));
+  }
+
+  private async launch(app: AppName, instance: string, httpPort: number): Promise<AppInstance> {
+    const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
+      ...this.appEnvironment(app),
+      [HTTP_PORT_VARIABLES[app]]: String(httpPort),
+    });
+    const launched = { app, instance, process: child, httpUrl: `http://127.0.0.1:${httpPort}` };
+    this.instances.set(instance, launched);
+    await this.waitReady(launched);
+    return launched;
   }
 
   private appEnvironment(app: AppName): NodeJS.ProcessEnv {

@@ -1,5 +1,6 @@
 // Fixed HTTP load with autocannon (the library): a fixed count of connections for a fixed time, one endpoint at a time.
 import { createRequire } from 'node:module';
+import type { LoadResult } from './report.ts';
 
 /** The part of autocannon's options and result the bench uses (autocannon ships no types). */
 interface AutocannonOptions {
@@ -28,17 +29,6 @@ export interface Endpoint {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
-}
-
-export interface LoadResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** Responses received in the window, 2xx or not. */
-  responses: number;
-  non2xx: number;
-  errors: number;
 }
 
 export async function drive(

@@ -65,17 +65,22 @@ export function verdict(measured: number, target: number, direction: 'at least' 
   return met ? 'met' : 'missed';
 }
 
-export interface LoadSample {
-  round: number;
-  mode: string;
-  endpoint: string;
+/** What one load window measured (tools/bench/load.mts). */
+export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Responses received in the window, 2xx or not. */
   responses: number;
   non2xx: number;
   errors: number;
+}
+
+export interface LoadSample extends LoadResult {
+  round: number;
+  mode: string;
+  endpoint: string;
   /** CPU seconds of the three apps together per 1000 responses. */
   cpuSecondsPer1000: number;
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@app/contracts';
 import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { Attributes, Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Observable, finalize, from, isObservable, tap, throwError } from 'rxjs';
@@ -84,9 +85,6 @@ export function TracedServer<TBase extends ServerClass>(
   return TracedServerMixin;
 }
 
-/** What a closing server answers to a new request; the caller maps it to 503, as for a service that is down. */
-export const SHUTTING_DOWN = { code: 'SERVICE_UNAVAILABLE', message: 'service is shutting down' } as const;
-
 function untracedHandler(
   handler: MessageHandler,
   carrier: TransportCarrier,
@@ -150,8 +148,9 @@ function traceHandler(
   return forwardNext(traced, handler);
 }
 
+/** What a closing server answers to a new request: the payload RpcExceptionFilter sends, which callers map to 503. */
 function refuse() {
-  return throwError(() => ({ ...SHUTTING_DOWN }));
+  return throwError(() => new DomainError('SERVICE_UNAVAILABLE', 'service is shutting down').toPayload());
 }
 
 /** The handler each traced wrapper stands for. */

@@ -55,7 +55,7 @@ export function startTracing({ serviceName }: TracingOptions): void {
   metrics.setGlobalMeterProvider(meterProvider);
 
   // An unreachable, slow or refusing backend costs the app nothing but the spans: the queue is bounded (OTEL_BSP_*),
-  // the oldest-first batches that fail are dropped and counted, and one warning says so (not one per batch).
+  // spans that do not fit and batches that fail are dropped and counted, and one warning says so (not one per batch).
   const outage = new ExportOutageReporter(new OTLPTraceExporter({ selfObsMeterProvider: meterProvider }));
   setGlobalErrorHandler(outage.errorHandler);
 
