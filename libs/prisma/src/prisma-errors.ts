@@ -17,10 +17,18 @@ export function isPrismaError(error: unknown, code: string): boolean {
  */
 const UNAVAILABLE_CODES = ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'];
 
+/**
+ * node-postgres's errors for a connection lost or timed out under a query (pg/lib/client.js, pg-pool). They carry no
+ * code, and Prisma passes them through unmapped when a pooled connection dies between checkout and query.
+ */
+const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/;
+
 /** True when `error` says the database is unreachable or gone, rather than that the query was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   return (
     UNAVAILABLE_CODES.some((code) => isPrismaError(error, code)) ||
-    (error as { name?: string } | null)?.name === 'PrismaClientInitializationError'
+    name === 'PrismaClientInitializationError' ||
+    (typeof message === 'string' && CONNECTION_LOST.test(message))
   );
 }
