@@ -165,10 +165,16 @@ describe('baggage', () => {
     const { traceId } = parseTraceHeader(response.headers.get('traceresponse'));
 
     const spans = await receiver.waitForTrace(traceId, (received) =>
-      received.some((span) => span.service === 'user' && span.kind === SpanKind.SERVER),
+      (['user', 'gateway'] as const).every((service) =>
+        received.some((span) => span.service === service && span.kind === SpanKind.SERVER),
+      ),
     );
-    const handler = new SpanTree(spans).one('user', 'user.create', SpanKind.SERVER);
+    const tree = new SpanTree(spans);
+    const handler = tree.one('user', 'user.create', SpanKind.SERVER);
     expect(handler.attributes).toMatchObject({ 'tenant.id': 'acme', 'request.id': 'baggage-test-1' });
+    // The gateway's HTTP span gets the request id it settled; spans inside a process leave it to their entry span.
+    expect(tree.one('gateway', 'POST /users', SpanKind.SERVER).attributes['request.id']).toBe('baggage-test-1');
+    expect(tree.one('user', 'UsersService.create', SpanKind.INTERNAL).attributes).not.toHaveProperty('request.id');
     expect(spans.some((span) => 'session.secret' in span.attributes)).toBe(false);
 
     const lines = stack.app('user').logs.filter((line) => line.trace_id === traceId);

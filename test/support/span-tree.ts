@@ -27,6 +27,10 @@ export class SpanTree {
   }
 
   /** True when `ancestor` is on the path from `span` to the root. */
+  childrenOf(span: ReceivedSpan): ReceivedSpan[] {
+    return this.spans.filter((candidate) => candidate.parentSpanId === span.spanId);
+  }
+
   isDescendant(span: ReceivedSpan, ancestor: ReceivedSpan): boolean {
     for (let parent = this.parentOf(span); parent; parent = this.parentOf(parent)) {
       if (parent.spanId === ancestor.spanId) return true;

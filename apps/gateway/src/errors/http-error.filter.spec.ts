@@ -247,6 +247,38 @@ describe(HttpErrorFilter.name, () => {
       expect(body.traceId).toBe(traceId);
     });
 
+    /** Handles the exception inside an HTTP span, as the gateway does, and returns that span once ended. */
+    function handleInSpan(exception: unknown) {
+      const tracer = tracing.provider.getTracer('http-error.filter.spec');
+      tracer.startActiveSpan('GET /users/:id', (span) => {
+        handle(exception);
+        span.end();
+      });
+      return tracing.onlySpan('GET /users/:id');
+    }
+
+    it('records an unexpected error on the active span, where the trace shows it', () => {
+      const span = handleInSpan(new TypeError('cannot read properties of undefined'));
+
+      expect(span.events).toHaveLength(1);
+      expect(span.events[0].name).toBe('exception');
+      expect(span.events[0].attributes).toMatchObject({
+        'exception.type': 'TypeError',
+        'exception.message': 'cannot read properties of undefined',
+      });
+    });
+
+    it('records no exception for an answer someone chose, a 4xx or a 503', () => {
+      for (const chosen of [
+        new DomainError('USER_NOT_FOUND', 'gone'),
+        new DomainError('SERVICE_UNAVAILABLE', 'down'),
+        new BadRequestException('bad'),
+      ]) {
+        expect(handleInSpan(chosen).events).toEqual([]);
+        tracing.exporter.reset();
+      }
+    });
+
     it('has a null traceId when no span is active', () => {
       expect(trace.getActiveSpan()).toBeUndefined();
 

@@ -23,8 +23,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     // Unexpected errors are bugs; an HttpException, a DomainError or a rejected body is an answer someone chose.
     const chosen =
       exception instanceof HttpException || exception instanceof DomainError || isClientBodyError(exception);
+    const span = trace.getActiveSpan();
     if (!chosen) {
       this.logger.error({ err: exception }, `request failed with ${statusCode}`);
+      // The HTTP span marks a 5xx as an error but knows nothing of its cause; the trace should show where it broke.
+      if (exception instanceof Error) span?.recordException(exception);
     } else if (statusCode >= 500) {
       this.logger.warn({ err: exception }, `request answered ${statusCode}`);
     }
@@ -32,7 +35,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       statusCode,
       error: STATUS_CODES[statusCode] ?? 'Error',
       message,
-      traceId: trace.getActiveSpan()?.spanContext().traceId ?? null,
+      traceId: span?.spanContext().traceId ?? null,
       requestId: request.id ?? null,
     };
     response.status(statusCode).json(body);

@@ -30,7 +30,10 @@ export function requestContextMiddleware(options: RequestContextOptions) {
     request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
 
-    const spanContext = trace.getActiveSpan()?.spanContext();
+    const span = trace.getActiveSpan();
+    // The HTTP span started before this id was settled, so it gets it here; the services' spans get it from baggage.
+    span?.setAttribute(REQUEST_ID_BAGGAGE_KEY, requestId);
+    const spanContext = span?.spanContext();
     if (spanContext && !isUntracedPath(request.url)) {
       const flags = spanContext.traceFlags.toString(16).padStart(2, '0');
       response.setHeader('traceresponse', `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);

@@ -13,7 +13,6 @@ import {
   resourceFromAttributes,
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
-import { BaggageSpanProcessor } from '@opentelemetry/baggage-span-processor';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
@@ -21,6 +20,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
 import { DbQueryMetricsProcessor } from '../metrics/db-metrics.processor';
 import { prometheusExporter } from '../metrics/prometheus';
+import { EntrySpanBaggageProcessor } from './entry-span-baggage-processor';
 import { ExportOutageReporter } from './export-outage';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
@@ -65,9 +65,10 @@ export function startTracing({ serviceName }: TracingOptions): void {
     spanProcessors: [
       // First, so the processors after it and the exporter only ever read redacted URLs and headers.
       new RedactingSpanProcessor(),
-      // Baggage becomes span attributes, so a trace can be found by the request id a client or a log line shows.
-      // Only request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
-      new BaggageSpanProcessor(spanBaggageKeys()),
+      // Baggage becomes attributes of each process's entry span, so a trace can be found by the request id a client
+      // or a log line shows. Only request.id and the allowlisted keys: the gateway's HTTP span starts before it
+      // filters client baggage (its request.id attribute is set by the request-context middleware).
+      new EntrySpanBaggageProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
       new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
       new DbQueryMetricsProcessor(),
