@@ -1,5 +1,6 @@
 /** Modules that are patched on load; if one is already in the require cache, its calls will not be traced. */
-const INSTRUMENTED_MODULES = ['@nestjs/core', 'express', 'pg', 'pino', '@prisma/client'];
+// @nestjs/core is patched by nothing, but it loads the app: if it is here, everything after it is too late.
+const INSTRUMENTED_MODULES = ['@nestjs/core', 'express', 'pg', 'pino', '@prisma/client', '@grpc/grpc-js'];
 
 export class TracingStartedTooLateError extends Error {
   constructor(loaded: string[]) {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { metrics } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import {
   detectResources,
   envDetector,
@@ -14,8 +16,7 @@ import {
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, BatchSpanProcessorOptions } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
 import { DbQueryMetricsProcessor } from '../metrics/db-metrics.processor';
@@ -25,6 +26,13 @@ import { ExportOutageReporter } from './export-outage';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
 import { RedactingSpanProcessor } from './redacting-span-processor';
+import {
+  batchOptionsFromEnv,
+  diagnosticsFromEnv,
+  propagatorFromEnv,
+  samplerFromEnv,
+  spanLimitsFromEnv,
+} from './sdk-env';
 
 // Incubating semconv keys are copied, not imported, as @opentelemetry/semantic-conventions advises.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -34,7 +42,7 @@ export interface TracingOptions {
   serviceName: string;
 }
 
-let sdk: NodeSDK | undefined;
+let tracerProvider: TracerProvider | undefined;
 let meterProvider: MeterProvider | undefined;
 
 /**
@@ -43,15 +51,15 @@ let meterProvider: MeterProvider | undefined;
  * Honours the standard OTEL_* variables (OTEL_SDK_DISABLED, OTEL_EXPORTER_OTLP_*, OTEL_BSP_*, OTEL_TRACES_SAMPLER…).
  */
 export function startTracing({ serviceName }: TracingOptions): void {
-  if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
+  if (tracerProvider || process.env.OTEL_SDK_DISABLED === 'true') return;
   assertNothingInstrumentedLoaded();
+  diagnosticsFromEnv();
 
   const resource = detectedResource(serviceName);
   // Our own meter provider, made before the span pipeline, so the batch processor and the exporter can count what
-  // they drop (otel.sdk.processor.span.processed and otel.sdk.exporter.span.exported, with error.type); NodeSDK
-  // would create its provider only after taking our span processors. Prometheus pulls it from GET /metrics.
+  // they drop (otel.sdk.processor.span.processed and otel.sdk.exporter.span.exported, with error.type). Prometheus
+  // pulls it from GET /metrics. Global before the instrumentations are registered: they take the global provider.
   meterProvider = new MeterProvider({ resource, readers: [prometheusExporter] });
-  // Global before sdk.start(): the instrumentations take the global provider when they are registered.
   metrics.setGlobalMeterProvider(meterProvider);
 
   // An unreachable, slow or refusing backend costs the app nothing but the spans: the queue is bounded (OTEL_BSP_*),
@@ -59,9 +67,11 @@ export function startTracing({ serviceName }: TracingOptions): void {
   const outage = new ExportOutageReporter(new OTLPTraceExporter({ selfObsMeterProvider: meterProvider }));
   setGlobalErrorHandler(outage.errorHandler);
 
-  sdk = new NodeSDK({
+  // What NodeSDK.start() does, with the parts the template uses (see sdk-env.ts for why not NodeSDK itself).
+  tracerProvider = new TracerProvider({
     resource,
-    autoDetectResources: false,
+    sampler: samplerFromEnv(),
+    spanLimits: spanLimitsFromEnv(),
     spanProcessors: [
       // First, so the processors after it and the exporter only ever read redacted URLs and headers.
       new RedactingSpanProcessor(),
@@ -73,27 +83,26 @@ export function startTracing({ serviceName }: TracingOptions): void {
       new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
       new DbQueryMetricsProcessor(),
     ],
-    // Metrics go through the provider above; logs go to stdout, so neither is exported over OTLP.
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: createInstrumentations(),
   });
-  sdk.start();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const propagator = propagatorFromEnv();
+  if (propagator) propagation.setGlobalPropagator(propagator);
+  trace.setGlobalTracerProvider(tracerProvider);
+  registerInstrumentations({ instrumentations: createInstrumentations(), tracerProvider, meterProvider });
 }
 
 /** Flushes pending spans and stops the SDK. Safe to call more than once. */
 export async function shutdownTracing(): Promise<void> {
-  const [runningSdk, runningMeters] = [sdk, meterProvider];
-  sdk = undefined;
+  const [runningTracer, runningMeters] = [tracerProvider, meterProvider];
+  tracerProvider = undefined;
   meterProvider = undefined;
-  await runningSdk?.shutdown();
+  await runningTracer?.shutdown();
   await runningMeters?.shutdown();
 }
 
 /**
  * Our defaults, overridden by what the environment says (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) and completed
- * with a random service.instance.id and the process, host and OS: the detectors NodeSDK would run, run here because
- * the meter provider needs the resource before the SDK starts.
+ * with a random service.instance.id and the process, host and OS: the detectors NodeSDK runs by default.
  */
 function detectedResource(serviceName: string): Resource {
   return resourceFromAttributes({
@@ -114,22 +123,6 @@ function spanBaggageKeys(): (key: string) => boolean {
     ...(process.env.BAGGAGE_ALLOWLIST ?? '').split(',').map((key) => key.trim()),
   ]);
   return (key) => allowed.has(key);
-}
-
-/** The SDK reads OTEL_BSP_* only for processors it builds itself; ours is built here, so we read them. */
-function batchOptionsFromEnv(): Partial<BatchSpanProcessorOptions> {
-  const number = (name: string) => {
-    const value = Number(process.env[name]);
-    return process.env[name] && Number.isFinite(value) && value >= 0 ? value : undefined;
-  };
-  const options = {
-    scheduledDelayMillis: number('OTEL_BSP_SCHEDULE_DELAY'),
-    maxQueueSize: number('OTEL_BSP_MAX_QUEUE_SIZE'),
-    maxExportBatchSize: number('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
-    exportTimeoutMillis: number('OTEL_BSP_EXPORT_TIMEOUT'),
-  };
-  // Unset variables leave the processor's own defaults in place.
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 function packageVersion(): string {
