@@ -1,4 +1,5 @@
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { alertMetricNames } from '../tools/infra/alerts';
 import { baseMetricName, dashboardMetricNames } from '../tools/infra/dashboard';
 import { scrape, total } from './support/prometheus';
 import { SpanTree } from './support/span-tree';
@@ -271,12 +272,12 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     }
   });
 
-  it('exports every metric the Grafana dashboard queries, so no panel can silently go empty', async () => {
+  it('exports every metric the Grafana dashboard and the alerting rules query, so none can silently go blind', async () => {
     const exported = new Set<string>();
     for (const app of ['gateway', 'order', 'user']) {
       (await scrape(stack.httpUrl(app))).forEach((sample) => exported.add(baseMetricName(sample.name)));
     }
-    const missing = dashboardMetricNames().filter((name) => !exported.has(name));
+    const missing = [...dashboardMetricNames(), ...alertMetricNames()].filter((name) => !exported.has(name));
     expect(missing).toEqual([]);
   });
 

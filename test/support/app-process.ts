@@ -17,8 +17,10 @@ export class AppProcess {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    /** `detached`: its own process group, which `interrupt()` signals as a terminal's Ctrl-C does. */
+    private readonly options: { cwd?: string; detached?: boolean } = {},
   ) {
-    this.child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...options });
     this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => this.record(line));
@@ -47,6 +49,13 @@ export class AppProcess {
   /** Sends `signal` and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.running) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** Sends `signal` to the whole process group (a detached process only), as Ctrl-C does; resolves with the exit code. */
+  async interrupt(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+    if (!this.options.detached) throw new Error(`${this.name} is not detached: it has no process group of its own`);
+    if (this.running) process.kill(-this.child.pid!, signal);
     return this.exited;
   }
 

@@ -16,6 +16,21 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/**
+ * A free port `p` such that `p + 10·n` is free too for each replica n < `replicas`: `npm run dev` gives replica n of
+ * a service its HTTP port + 10·n.
+ */
+export async function freePortForReplicas(replicas: number): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const others = Array.from({ length: replicas - 1 }, (_, index) => port + 10 * (index + 1));
+    if (others.some((other) => handedOut.has(other))) continue;
+    if (!(await Promise.all(others.map(canListen))).every(Boolean)) continue;
+    others.forEach((other) => handedOut.add(other));
+    return port;
+  }
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

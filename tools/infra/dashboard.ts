@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export const RED_DASHBOARD = join(__dirname, '..', '..', 'docker', 'grafana', 'dashboards', 'red.json');
 
-type MetricContract = { type: 'histogram' | 'gauge'; labels: readonly string[] };
+type MetricContract = { type: 'histogram' | 'gauge' | 'counter'; labels: readonly string[] };
 
 /**
  * The metrics the apps export on /metrics, in Prometheus form (OpenTelemetry semantic-convention names: dots become
@@ -32,6 +32,19 @@ export const APP_METRICS = {
   nodejs_eventloop_delay_p99: { type: 'gauge', labels: [] },
   v8js_memory_heap_used: { type: 'gauge', labels: ['v8js_heap_space_name'] },
   v8js_gc_duration: { type: 'histogram', labels: ['v8js_gc_type'] },
+  // The SDK's own health (start-tracing.ts gives the batch processor and the exporter our meter provider): spans
+  // processed and exported, with `error_type` (`queue_full`, or the export error's name) when they were dropped, and
+  // the span queue's size and capacity. A counter keeps its `_total` suffix. Read by docker/prometheus/alerts.yml.
+  otel_sdk_processor_span_processed_total: {
+    type: 'counter',
+    labels: ['otel_component_type', 'otel_component_name', 'error_type'],
+  },
+  otel_sdk_exporter_span_exported_total: {
+    type: 'counter',
+    labels: ['otel_component_type', 'otel_component_name', 'server_address', 'server_port', 'error_type'],
+  },
+  otel_sdk_processor_span_queue_size: { type: 'gauge', labels: ['otel_component_type', 'otel_component_name'] },
+  otel_sdk_processor_span_queue_capacity: { type: 'gauge', labels: ['otel_component_type', 'otel_component_name'] },
 } as const satisfies Record<string, MetricContract>;
 
 /** Labels Prometheus puts on every scraped series, and the bucket bound of a histogram's `_bucket` series. */
