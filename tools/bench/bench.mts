@@ -9,7 +9,7 @@
 // and partial runs write to bench/results/tmp/. Timings are reported, never asserted: the run fails only when the
 // harness cannot measure (a build or start-up failure, or a non-2xx answer under load).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
     log(`micro-benchmarks: ${microTiming.samples} samples of ${microTiming.ops} operations per variant`);
     report.micro = await runMicro(microTiming);
   }
-  const markdown = markdownReport(report);
+  const findingsFile = join(ROOT, 'bench/results/findings.md');
+  const markdown = markdownReport(report, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined);
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(join(outputDir, 'latest.md'), markdown);
   writeFileSync(

@@ -171,4 +171,13 @@ describe(markdownReport.name, () => {
     expect(report).toMatch(/^# Benchmark results\n\nOn a test box\.\n\nTCP\.\n/);
     expect(report).toContain('## Micro-benchmarks\n\n(not run)');
   });
+
+  it('ends with the hand-written findings when there are some', () => {
+    const empty = { machine: 'M.', settings: 'S.', load: [], apps: [], micro: [] };
+
+    expect(markdownReport(empty, '## Findings\n\nSpans cost.\n')).toMatch(
+      /## Targets\n[\s\S]*\n## Findings\n\nSpans cost\.\n$/,
+    );
+    expect(markdownReport(empty)).not.toContain('## Findings');
+  });
 });

@@ -210,7 +210,11 @@ export function targetTable(report: RunReport): string {
   );
 }
 
-export function markdownReport(report: RunReport): string {
+/**
+ * The generated tables, then `findings` when given: the hand-written part (what each optimisation gained, where the
+ * time goes), kept in bench/results/findings.md so a new run does not overwrite it.
+ */
+export function markdownReport(report: RunReport, findings?: string): string {
   return [
     '# Benchmark results',
     '',
@@ -234,5 +238,6 @@ export function markdownReport(report: RunReport): string {
     '',
     targetTable(report),
     '',
+    ...(findings ? [findings.trim(), ''] : []),
   ].join('\n');
 }
