@@ -1,3 +1,5 @@
+import { ATTR_APP_REQUEST_ID } from '@app/tracing';
+import { isOwnScope, unconventionalAttributes } from '@app/tracing/testing';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { baseMetricName, dashboardMetricNames } from '../tools/infra/dashboard';
 import { scrape, total } from './support/prometheus';
@@ -210,6 +212,17 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
       expect(span.resource['deployment.environment.name']).toBe('test');
       expect(span.resource['service.version']).toEqual(expect.stringMatching(/^\d+\.\d+\.\d+/));
     }
+  });
+
+  it('names every attribute of our spans after the semantic conventions or a documented app.* key', () => {
+    expect(unconventionalAttributes(tree.spans)).toEqual([]);
+    // It saw spans of our own tracers (@Traced(), the RPC client and server spans) in every app.
+    const own = tree.spans.filter((span) => isOwnScope(span.scope));
+    expect(new Set(own.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
+    // The check above saw the baggage-derived key on spans of every app, our own and other libraries'.
+    const withRequestId = tree.spans.filter((span) => span.attributes[ATTR_APP_REQUEST_ID] === requestId);
+    expect(new Set(withRequestId.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
+    expect(withRequestId.some((span) => span.scope.startsWith('@opentelemetry/instrumentation-'))).toBe(true);
   });
 
   it('writes log lines carrying the trace id, span id and request id in all three apps', async () => {

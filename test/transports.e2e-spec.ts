@@ -148,7 +148,7 @@ describe('baggage', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = new Stack({ otlpEndpoint: receiver.endpoint, env: { BAGGAGE_ALLOWLIST: 'tenant.id' } });
+    stack = new Stack({ otlpEndpoint: receiver.endpoint, env: { BAGGAGE_ALLOWLIST: 'app.tenant.id' } });
     await stack.start();
   }, 120_000);
 
@@ -159,7 +159,7 @@ describe('baggage', () => {
       stack,
       '/users',
       { email: `${randomUUID()}@example.com`, name: 'Baggage' },
-      { baggage: 'tenant.id=acme,session.secret=s3cr3t', 'x-request-id': 'baggage-test-1' },
+      { baggage: 'app.tenant.id=acme,session.secret=s3cr3t', 'x-request-id': 'baggage-test-1' },
     );
     expect(response.status).toBe(201);
     const { traceId } = parseTraceHeader(response.headers.get('traceresponse'));
@@ -168,7 +168,7 @@ describe('baggage', () => {
       received.some((span) => span.service === 'user' && span.kind === SpanKind.SERVER),
     );
     const handler = new SpanTree(spans).one('user', 'user.create', SpanKind.SERVER);
-    expect(handler.attributes).toMatchObject({ 'tenant.id': 'acme', 'request.id': 'baggage-test-1' });
+    expect(handler.attributes).toMatchObject({ 'app.tenant.id': 'acme', 'app.request.id': 'baggage-test-1' });
     expect(spans.some((span) => 'session.secret' in span.attributes)).toBe(false);
 
     const lines = stack.app('user').logs.filter((line) => line.trace_id === traceId);
@@ -178,7 +178,7 @@ describe('baggage', () => {
 
   it.each([
     ['oversized', `big=${'x'.repeat(9000)}`],
-    ['malformed', ';;;=,=%%%,tenant.id'],
+    ['malformed', ';;;=,=%%%,app.tenant.id'],
   ])('drops %s baggage and still serves the request', async (_case, baggage) => {
     const { response } = await post(stack, '/users', { email: `${randomUUID()}@example.com`, name: 'B' }, { baggage });
     expect(response.status).toBe(201);

@@ -66,7 +66,7 @@ export function startTracing({ serviceName }: TracingOptions): void {
       // First, so the processors after it and the exporter only ever read redacted URLs and headers.
       new RedactingSpanProcessor(),
       // Baggage becomes span attributes, so a trace can be found by the request id a client or a log line shows.
-      // Only request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
+      // Only app.request.id and the allowlisted keys: the gateway's first spans start before it filters client baggage.
       new BaggageSpanProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
       new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
@@ -106,7 +106,10 @@ function detectedResource(serviceName: string): Resource {
   );
 }
 
-/** Keys copied from baggage to span attributes: `request.id` and BAGGAGE_ALLOWLIST (see libs/config). */
+/**
+ * Keys copied from baggage to span attributes: `app.request.id` and BAGGAGE_ALLOWLIST (see libs/config). They land on
+ * every span, other libraries' too, so allowlisted keys should be `app.*` ones listed in app-attributes.ts.
+ */
 function spanBaggageKeys(): (key: string) => boolean {
   const allowed = new Set([
     REQUEST_ID_BAGGAGE_KEY,
