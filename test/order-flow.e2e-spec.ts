@@ -1,6 +1,6 @@
 import { ATTR_APP_REQUEST_ID } from '@app/tracing';
 import { isOwnScope, unconventionalAttributes } from '@app/tracing/testing';
-import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { OtlpReceiver, PROJECT_NAME, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { baseMetricName, dashboardMetricNames } from '../tools/infra/dashboard';
 import { scrape, total } from './support/prometheus';
 import { SpanTree } from './support/span-tree';
@@ -208,6 +208,8 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
 
   it('sets service.name, service.instance.id and deployment.environment.name on every span', () => {
     for (const span of tree.spans) {
+      // Prefixed with the project's name, so that service names stay unique across a company's backends.
+      expect(span.resource['service.name']).toBe(`${PROJECT_NAME}-${span.service}`);
       expect(span.resource['service.instance.id']).toEqual(expect.any(String));
       expect(span.resource['deployment.environment.name']).toBe('test');
       expect(span.resource['service.version']).toEqual(expect.stringMatching(/^\d+\.\d+\.\d+/));
