@@ -1,4 +1,6 @@
-import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { ATTR_APP_REQUEST_ID } from '@app/tracing';
+import { isOwnScope, unconventionalAttributes } from '@app/tracing/testing';
+import { OtlpReceiver, PROJECT_NAME, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { alertMetricNames } from '../tools/infra/alerts';
 import { baseMetricName, dashboardMetricNames } from '../tools/infra/dashboard';
 import { scrape, total } from './support/prometheus';
@@ -127,7 +129,7 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     // The HTTP span stands for the controller: Nest's own spans were dropped for their cost (see README, Performance).
     const root = tree.one('gateway', 'POST /orders', SpanKind.SERVER);
     expect(tree.childrenOf(root).map((span) => [span.name, span.kind])).toEqual([['order.create', SpanKind.CLIENT]]);
-    expect(root.attributes['request.id']).toBe(requestId);
+    expect(root.attributes[ATTR_APP_REQUEST_ID]).toBe(requestId);
   });
 
   it('traces Prisma operations and their SQL, not the query compiler steps', () => {
@@ -210,10 +212,23 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
 
   it('sets service.name, service.instance.id and deployment.environment.name on every span', () => {
     for (const span of tree.spans) {
+      // Prefixed with the project's name, so that service names stay unique across a company's backends.
+      expect(span.resource['service.name']).toBe(`${PROJECT_NAME}-${span.service}`);
       expect(span.resource['service.instance.id']).toEqual(expect.any(String));
       expect(span.resource['deployment.environment.name']).toBe('test');
       expect(span.resource['service.version']).toEqual(expect.stringMatching(/^\d+\.\d+\.\d+/));
     }
+  });
+
+  it('names every attribute of our spans after the semantic conventions or a documented app.* key', () => {
+    expect(unconventionalAttributes(tree.spans)).toEqual([]);
+    // It saw spans of our own tracers (@Traced(), the RPC client and server spans) in every app.
+    const own = tree.spans.filter((span) => isOwnScope(span.scope));
+    expect(new Set(own.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
+    // The check above saw the request id on the entry span of every app, our own and other libraries' (HTTP).
+    const withRequestId = tree.spans.filter((span) => span.attributes[ATTR_APP_REQUEST_ID] === requestId);
+    expect(new Set(withRequestId.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
+    expect(withRequestId.some((span) => span.scope.startsWith('@opentelemetry/instrumentation-'))).toBe(true);
   });
 
   it('writes log lines carrying the trace id, span id and request id in all three apps', async () => {

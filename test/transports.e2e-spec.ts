@@ -148,7 +148,7 @@ describe('baggage', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = new Stack({ otlpEndpoint: receiver.endpoint, env: { BAGGAGE_ALLOWLIST: 'tenant.id' } });
+    stack = new Stack({ otlpEndpoint: receiver.endpoint, env: { BAGGAGE_ALLOWLIST: 'app.tenant.id' } });
     await stack.start();
   }, 120_000);
 
@@ -159,7 +159,7 @@ describe('baggage', () => {
       stack,
       '/users',
       { email: `${randomUUID()}@example.com`, name: 'Baggage' },
-      { baggage: 'tenant.id=acme,session.secret=s3cr3t', 'x-request-id': 'baggage-test-1' },
+      { baggage: 'app.tenant.id=acme,session.secret=s3cr3t', 'x-request-id': 'baggage-test-1' },
     );
     expect(response.status).toBe(201);
     const { traceId } = parseTraceHeader(response.headers.get('traceresponse'));
@@ -171,10 +171,10 @@ describe('baggage', () => {
     );
     const tree = new SpanTree(spans);
     const handler = tree.one('user', 'user.create', SpanKind.SERVER);
-    expect(handler.attributes).toMatchObject({ 'tenant.id': 'acme', 'request.id': 'baggage-test-1' });
+    expect(handler.attributes).toMatchObject({ 'app.tenant.id': 'acme', 'app.request.id': 'baggage-test-1' });
     // The gateway's HTTP span gets the request id it settled; spans inside a process leave it to their entry span.
-    expect(tree.one('gateway', 'POST /users', SpanKind.SERVER).attributes['request.id']).toBe('baggage-test-1');
-    expect(tree.one('user', 'UsersService.create', SpanKind.INTERNAL).attributes).not.toHaveProperty('request.id');
+    expect(tree.one('gateway', 'POST /users', SpanKind.SERVER).attributes['app.request.id']).toBe('baggage-test-1');
+    expect(tree.one('user', 'UsersService.create', SpanKind.INTERNAL).attributes).not.toHaveProperty('app.request.id');
     expect(spans.some((span) => 'session.secret' in span.attributes)).toBe(false);
 
     const lines = stack.app('user').logs.filter((line) => line.trace_id === traceId);
@@ -184,7 +184,7 @@ describe('baggage', () => {
 
   it.each([
     ['oversized', `big=${'x'.repeat(9000)}`],
-    ['malformed', ';;;=,=%%%,tenant.id'],
+    ['malformed', ';;;=,=%%%,app.tenant.id'],
   ])('drops %s baggage and still serves the request', async (_case, baggage) => {
     const { response } = await post(stack, '/users', { email: `${randomUUID()}@example.com`, name: 'B' }, { baggage });
     expect(response.status).toBe(201);

@@ -1,9 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { waitUntil } from './wait';
 
 /** OTLP span kinds as they appear in OTLP/JSON. */
 export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+
+/** The project's name (package.json, changed by `npm run rename`), the prefix of each app's default service.name. */
+export const PROJECT_NAME = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string }
+).name;
+
+/** The app a service.name belongs to: `<project>-gateway` is `gateway`; any other name is kept whole. */
+export function appOf(serviceName: string): string {
+  return serviceName.startsWith(`${PROJECT_NAME}-`) ? serviceName.slice(PROJECT_NAME.length + 1) : serviceName;
+}
 
 export interface ReceivedSpan {
   traceId: string;
@@ -11,6 +23,7 @@ export interface ReceivedSpan {
   parentSpanId: string | undefined;
   name: string;
   kind: number;
+  /** The app (`gateway`), from service.name without the project prefix; `resource` has the whole name. */
   service: string;
   serviceInstanceId: string;
   scope: string;
@@ -150,7 +163,7 @@ export class OtlpReceiver {
             parentSpanId: span.parentSpanId || undefined,
             name: span.name,
             kind: span.kind,
-            service: String(resource['service.name']),
+            service: appOf(String(resource['service.name'])),
             serviceInstanceId: String(resource['service.instance.id']),
             scope: scopeSpans.scope?.name ?? '',
             attributes: toRecord(span.attributes),

@@ -168,7 +168,7 @@ async function envelopeBenchmarks(timing: TimingOptions): Promise<MicroResult[]>
   const span = trace.getTracer('bench').startSpan('request');
   const active = propagation.setBaggage(
     trace.setSpan(context.active(), span),
-    propagation.createBaggage({ 'request.id': { value: 'b8f0b1de-6a43-4c4e-9b53-6a0f6b0f7f11' } }),
+    propagation.createBaggage({ 'app.request.id': { value: 'b8f0b1de-6a43-4c4e-9b53-6a0f6b0f7f11' } }),
   );
   const ns = await context.with(active, () =>
     nanosecondsPerOp(

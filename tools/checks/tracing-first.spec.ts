@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const APPS = join(__dirname, '..', '..', 'apps');
+const PROJECT_NAME = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string })
+  .name;
 
 /** The first statement of a file, comments and blank lines skipped. */
 function firstStatement(source: string): string {
@@ -26,7 +28,8 @@ describe.each(readdirSync(APPS).filter((app) => existsSync(join(APPS, app, 'src'
     const imports = [...tracing.matchAll(/from '([^']+)'/g)].map(([, module]) => module);
 
     expect(imports).toEqual(['@app/tracing/sdk']);
-    expect(tracing).toMatch(new RegExp(`startTracing\\(\\{ serviceName: '${app}' \\}\\)`));
+    // The project's name first (package.json; `npm run rename` changes both): service.name is unique company-wide.
+    expect(tracing).toMatch(new RegExp(`startTracing\\(\\{ serviceName: '${PROJECT_NAME}-${app}' \\}\\)`));
   });
 });
 

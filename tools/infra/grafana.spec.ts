@@ -18,6 +18,7 @@ import {
 } from './dashboard';
 import {
   APPS,
+  serviceNameOf,
   COLLECTOR_CONFIG,
   GRAFANA_PROVISIONING,
   composeEnvironment,
@@ -223,9 +224,9 @@ describe('the RED dashboard', () => {
     }
   });
 
-  it('selects services by job, with the apps’ job names as its options', () => {
+  it('selects services by job, with the apps’ job names (their service.name) as its options', () => {
     const job = dashboard.templating!.list!.find((variable) => variable.name === 'job') as { query: string };
-    expect(job.query.split(',').sort()).toEqual([...APPS].sort());
+    expect(job.query.split(',').sort()).toEqual(APPS.map(serviceNameOf).sort());
   });
 
   it('defines every variable its queries and links use', () => {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { envSchema } from '@app/config';
 import {
   APPS,
+  serviceNameOf,
   COLLECTOR_CONFIG,
   HEALTHCHECK_SCRIPT,
   PROMETHEUS_CONFIG,
@@ -41,8 +42,10 @@ describe('the Prometheus config', () => {
     for (const job of prometheus.scrape_configs) expect(job.scrape_interval ?? '10s').toBe('10s');
   });
 
-  it('has one job per app, named after it, and the two Collector jobs', () => {
-    expect([...jobs.keys()].sort()).toEqual([...APPS, 'otel-collector', 'otel-collector-spanmetrics'].sort());
+  it('has one job per app, named after its service.name, and the two Collector jobs', () => {
+    expect([...jobs.keys()].sort()).toEqual(
+      [...APPS.map(serviceNameOf), 'otel-collector', 'otel-collector-spanmetrics'].sort(),
+    );
   });
 
   it.each(APPS)("scrapes %s's /metrics on its HTTP port, at its compose service", (app) => {
@@ -51,8 +54,8 @@ describe('the Prometheus config', () => {
       envSchema.parse(composeEnvironment(compose.services[app]))[variable as keyof typeof envSchema.shape],
     );
     expect(port).toBe(Number(envSchema.parse({})[variable as keyof typeof envSchema.shape]));
-    expect(targetsOf(app)).toEqual([`${app}:${port}`]);
-    expect(jobs.get(app)?.metrics_path).toBe('/metrics');
+    expect(targetsOf(serviceNameOf(app))).toEqual([`${app}:${port}`]);
+    expect(jobs.get(serviceNameOf(app))?.metrics_path).toBe('/metrics');
   });
 
   it("scrapes the Collector's span metrics and own telemetry on the ports its config serves them", () => {

@@ -12,9 +12,15 @@ export const PROMETHEUS_CONFIG = join(ROOT, 'docker', 'prometheus', 'prometheus.
 export const GRAFANA_PROVISIONING = join(ROOT, 'docker', 'grafana', 'provisioning');
 export const HEALTHCHECK_SCRIPT = join(ROOT, 'docker', 'healthcheck.cjs');
 
-/** The apps, each a compose service and a Prometheus job of the same name. */
+/** The apps, each a compose service, and a Prometheus job named after its service.name. */
 export const APPS = ['gateway', 'user', 'order'] as const;
 export type App = (typeof APPS)[number];
+
+/** The project's name (package.json), which `npm run rename` changes. */
+export const PROJECT_NAME = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name;
+
+/** An app's default service.name (apps/<app>/src/tracing.ts), unique across a company's services. */
+export const serviceNameOf = (app: App): string => `${PROJECT_NAME}-${app}`;
 
 /** YAML as docker-compose reads it: with `<<` merge keys, which the compose file's anchors use. */
 export function readYaml<T>(path: string): T {

@@ -1,4 +1,4 @@
 // Imported first by main.ts: instrumentations patch modules as they load, so nothing may load before this.
 import { startTracing } from '@app/tracing/sdk';
 
-startTracing({ serviceName: 'gateway' });
+startTracing({ serviceName: 'nest-traced-microservices-gateway' });

@@ -153,8 +153,8 @@ describe(parseConfig.name, () => {
 
   it.each([
     ['', []],
-    ['tenant.id', ['tenant.id']],
-    [' tenant.id , user.tier,,', ['tenant.id', 'user.tier']],
+    ['app.tenant.id', ['app.tenant.id']],
+    [' app.tenant.id , app.user.tier,,', ['app.tenant.id', 'app.user.tier']],
     [' , ', []],
   ])('parses BAGGAGE_ALLOWLIST=%j as a list of trimmed keys', (value, expected) => {
     const sut = parseConfig;

@@ -73,7 +73,10 @@ export const envSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
 
-  /** Comma-separated baggage keys a client may send through the gateway to the services. */
+  /**
+   * Comma-separated baggage keys a client may send through the gateway to the services. They become attributes of
+   * every span, so they should be `app.*` keys listed in libs/tracing/src/app-attributes.ts.
+   */
   BAGGAGE_ALLOWLIST: commaSeparated,
 
   /** Requests one client (IP address) may send the gateway per window; 0 turns rate limiting off. */

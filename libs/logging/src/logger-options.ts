@@ -7,7 +7,7 @@ import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
 
 /** Must match REQUEST_ID_BAGGAGE_KEY in @app/tracing; kept literal so logging does not depend on tracing. */
-const REQUEST_ID_BAGGAGE_KEY = 'request.id';
+const REQUEST_ID_BAGGAGE_KEY = 'app.request.id';
 
 /**
  * Paths never logged: credential headers of requests and responses, and secret-looking fields one level into any

@@ -1,3 +1,4 @@
+export * from './app-attributes';
 export * from './http/request-context.middleware';
 export * from './propagation/broker-carriers';
 export * from './propagation/grpc-carrier';

@@ -5,12 +5,14 @@ import { reportExportOutagesTo } from './sdk/export-outage';
 
 /** Injection token for an OpenTelemetry Tracer, for code that wants spans beyond what @Traced() gives. */
 export const TRACER = Symbol('TRACER');
+/** The instrumentation scope of the TRACER's spans. */
+export const APP_TRACER_NAME = 'app';
 
 /** The tracer for injection, and `GET /metrics` on every app that imports it. */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: TRACER, useFactory: (): Tracer => trace.getTracer('app') }],
+  providers: [{ provide: TRACER, useFactory: (): Tracer => trace.getTracer(APP_TRACER_NAME) }],
   exports: [TRACER],
 })
 export class TracingModule implements OnModuleInit {

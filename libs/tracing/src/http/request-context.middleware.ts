@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Baggage, context, propagation, trace } from '@opentelemetry/api';
+import { ATTR_APP_REQUEST_ID } from '../app-attributes';
 import { isUntracedPath } from '../sdk/instrumentations';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-/** Baggage key under which the request id travels to every service. */
-export const REQUEST_ID_BAGGAGE_KEY = 'request.id';
+/** Baggage key under which the request id travels to every service; also its span attribute. */
+export const REQUEST_ID_BAGGAGE_KEY = ATTR_APP_REQUEST_ID;
 
 // A client's id is kept only if it is short and plain, so it is safe in logs and headers.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -21,7 +22,7 @@ type Request = IncomingMessage & { id?: string };
  * Runs first on every gateway request (registered with app.use, ahead of the logger). It:
  * - settles the request id (the client's if sane, otherwise a new UUID) and echoes it in `x-request-id`;
  * - answers with `traceresponse` (W3C Trace Context Level 2), so a client can find its trace;
- * - rebuilds the baggage: allowlisted client entries plus `request.id`, which every service then logs.
+ * - rebuilds the baggage: allowlisted client entries plus `app.request.id`, which every service then logs.
  */
 export function requestContextMiddleware(options: RequestContextOptions) {
   const allowed = new Set(options.baggageAllowlist);

@@ -222,13 +222,13 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
     });
 
     it("carries the caller's baggage to the handler", async () => {
-      const baggage = propagation.createBaggage({ 'tenant.id': { value: 'acme' }, 'request.id': { value: 'r-1' } });
+      const baggage = propagation.createBaggage({ 'tenant.id': { value: 'acme' }, 'app.request.id': { value: 'r-1' } });
 
       const reply = await context.with(propagation.setBaggage(context.active(), baggage), () =>
         sut.send<Seen>('probe.echo', {}),
       );
 
-      expect(reply.baggage).toEqual({ 'tenant.id': 'acme', 'request.id': 'r-1' });
+      expect(reply.baggage).toEqual({ 'tenant.id': 'acme', 'app.request.id': 'r-1' });
       await tracing.ended('probe.echo', SpanKind.SERVER);
     });
 

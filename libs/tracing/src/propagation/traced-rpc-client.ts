@@ -14,6 +14,7 @@ import {
   RPC_SYSTEM_NESTJS,
 } from './semconv';
 import { DurationMetric, recordDuration } from '../metrics/instruments';
+import { TRACER_NAME } from '../traced/span-scope';
 import { injectTraceHeaders } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
 
@@ -30,7 +31,7 @@ export interface TracedRpcClientOptions {
   attributes?: Attributes;
 }
 
-const tracer = trace.getTracer('@app/tracing');
+const tracer = trace.getTracer(TRACER_NAME);
 
 /** Connection failures that mean "the service is not there", as opposed to "it failed". */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);

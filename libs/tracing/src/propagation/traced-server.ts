@@ -13,11 +13,12 @@ import {
   RPC_SYSTEM_NESTJS,
 } from './semconv';
 import { recordDuration } from '../metrics/instruments';
+import { TRACER_NAME } from '../traced/span-scope';
 import { InFlightHandlers } from './in-flight-handlers';
 import { extractTraceContext } from './trace-headers';
 import type { TransportCarrier } from './transport-carrier';
 
-const tracer = trace.getTracer('@app/tracing');
+const tracer = trace.getTracer(TRACER_NAME);
 
 /** The part of Nest's Server the mixin relies on; structural, so every transport's server class fits. */
 interface HandlerRegistry {

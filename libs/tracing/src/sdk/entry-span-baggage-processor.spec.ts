@@ -6,14 +6,14 @@ describe(EntrySpanBaggageProcessor.name, () => {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     spanProcessors: [
-      new EntrySpanBaggageProcessor((key) => key === 'request.id'),
+      new EntrySpanBaggageProcessor((key) => key === 'app.request.id'),
       new SimpleSpanProcessor({ exporter }),
     ],
   });
   const tracer = provider.getTracer('entry-span-baggage-processor.spec');
   const withBaggage = propagation.setBaggage(
     ROOT_CONTEXT,
-    propagation.createBaggage({ 'request.id': { value: 'r-1' }, 'session.secret': { value: 's3cr3t' } }),
+    propagation.createBaggage({ 'app.request.id': { value: 'r-1' }, 'session.secret': { value: 's3cr3t' } }),
   );
 
   afterEach(() => exporter.reset());
@@ -26,7 +26,7 @@ describe(EntrySpanBaggageProcessor.name, () => {
   it('copies the allowed baggage keys to a root span, and no others', () => {
     tracer.startSpan('root', {}, withBaggage).end();
 
-    expect(attributesOf('root')).toEqual({ 'request.id': 'r-1' });
+    expect(attributesOf('root')).toEqual({ 'app.request.id': 'r-1' });
   });
 
   it('copies them to a span whose parent came from another process', () => {
@@ -38,7 +38,7 @@ describe(EntrySpanBaggageProcessor.name, () => {
     });
     tracer.startSpan('server', {}, remoteParent).end();
 
-    expect(attributesOf('server')).toEqual({ 'request.id': 'r-1' });
+    expect(attributesOf('server')).toEqual({ 'app.request.id': 'r-1' });
   });
 
   it('leaves the spans below the entry span alone', () => {
@@ -46,7 +46,7 @@ describe(EntrySpanBaggageProcessor.name, () => {
     tracer.startSpan('child', {}, trace.setSpan(withBaggage, entry)).end();
     entry.end();
 
-    expect(attributesOf('entry')).toEqual({ 'request.id': 'r-1' });
+    expect(attributesOf('entry')).toEqual({ 'app.request.id': 'r-1' });
     expect(attributesOf('child')).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 /**
  * Copies baggage entries to span attributes, as @opentelemetry/baggage-span-processor does, but only on the spans
  * where a request enters a process: a span with no parent or a parent from another process (a SERVER or CONSUMER
- * span, the gateway's HTTP span). Those are enough to find a trace by `request.id` or an allowlisted key, and its
+ * span, the gateway's HTTP span). Those are enough to find a trace by `app.request.id` or an allowlisted key, and its
  * logs carry the baggage anyway. Copying it to every span too cost each span a baggage read and an attribute per key
  * (the largest single item of @opentelemetry/api in the user service's CPU profile; see bench/results).
  */

@@ -76,8 +76,8 @@ export function startTracing({ serviceName }: TracingOptions): void {
       // First, so the processors after it and the exporter only ever read redacted URLs and headers.
       new RedactingSpanProcessor(),
       // Baggage becomes attributes of each process's entry span, so a trace can be found by the request id a client
-      // or a log line shows. Only request.id and the allowlisted keys: the gateway's HTTP span starts before it
-      // filters client baggage (its request.id attribute is set by the request-context middleware).
+      // or a log line shows. Only app.request.id and the allowlisted keys: the gateway's HTTP span starts before
+      // it filters client baggage (its app.request.id attribute is set by the request-context middleware).
       new EntrySpanBaggageProcessor(spanBaggageKeys()),
       // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
       new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
@@ -116,7 +116,11 @@ function detectedResource(serviceName: string): Resource {
   );
 }
 
-/** Keys copied from baggage to span attributes: `request.id` and BAGGAGE_ALLOWLIST (see libs/config). */
+/**
+ * Keys copied from baggage to span attributes: `app.request.id` and BAGGAGE_ALLOWLIST (see libs/config). They land on
+ * each process's entry span, whatever library made it, so allowlisted keys should be `app.*` ones listed in
+ * app-attributes.ts.
+ */
 function spanBaggageKeys(): (key: string) => boolean {
   const allowed = new Set([
     REQUEST_ID_BAGGAGE_KEY,

@@ -1,5 +1,6 @@
 import { type Context, type Span, type SpanOptions, SpanStatusCode, context, trace } from '@opentelemetry/api';
 
+/** The instrumentation scope of the template's own spans: @Traced() methods and the RPC client and server spans. */
 export const TRACER_NAME = '@app/tracing';
 
 /**

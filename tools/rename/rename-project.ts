@@ -1,0 +1,155 @@
+// The work behind `npm run rename -- <new-name>` (rename.mts): every spelling of the project's name, in every file
+// the project owns, becomes the new name in the same spelling.
+//
+// What carries the name: package.json and the lock file's own name fields, the images and the CI build tags, the
+// default service.name of each app (`<name>-gateway`, ...) with the Prometheus jobs and the Grafana job variable
+// that must match it, the Grafana provider, the README title and the API description.
+//
+// The `@app/<lib>` import aliases are not renamed: they are Nest CLI's convention for a monorepo's libraries
+// (`nest g library` writes them), not an npm scope. The project is one private package; its libraries are path
+// aliases that never reach a registry, so they cannot collide with another company's packages, and keeping `@app/`
+// keeps every import, the lint rules and the Nest CLI defaults as the Nest documentation shows them.
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/** Installed, built or generated, never edited: the Prisma clients in apps/<app>/src/generated are regenerated. */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.tools', 'dist', 'coverage', '.data']);
+const SKIPPED_PATHS = [/^apps\/[^/]+\/src\/generated$/, /^bench\/results\/tmp$/];
+const LOCK_FILE = 'package-lock.json';
+const README = 'README.md';
+
+/**
+ * Why a name cannot be the project's, or undefined when it can. Kebab-case satisfies npm's package name rules
+ * (lowercase, URL-safe, no leading dot or underscore, no spaces) and is also a valid image name, Prometheus job
+ * name and service.name prefix. At least two words, because a one-word name ("shop") cannot be told apart from the
+ * same ordinary word in the code and docs, so a later rename could not find it reliably.
+ */
+export function nameProblem(name: string): string | undefined {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(name)) {
+    return 'is not a kebab-case name of two words or more (lowercase letters and digits, starting with a letter, joined by single hyphens), such as acme-shop';
+  }
+  if (name.length > 50) return 'is longer than 50 characters (it prefixes image and service names)';
+  return undefined;
+}
+
+type WordCase = 'lower' | 'upper' | 'title';
+
+function caseOf(word: string): WordCase {
+  if (word === word.toLowerCase()) return 'lower';
+  return word === word.toUpperCase() && word.length > 1 ? 'upper' : 'title';
+}
+
+function inCase(word: string, wordCase: WordCase): string {
+  if (wordCase === 'upper') return word.toUpperCase();
+  return wordCase === 'title' ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Every spelling of a kebab-case name: the words in lower, Title or UPPER case, joined by one of `-`, `_`, `.`, a
+ * space or nothing (acme-shop, ACME_SHOP, acmeShop, Acme Shop, ...), but not glued to a longer word (`xacme-shop`).
+ */
+export function spellingPattern(name: string): RegExp {
+  const words = name.split('-').map((word) => {
+    const spellings = new Set([word, inCase(word, 'title'), word.toUpperCase()]);
+    return `(?:${[...spellings].map(escape).join('|')})`;
+  });
+  const [first, ...rest] = words;
+  // The first separator is captured and the others must repeat it: one spelling, not a mix.
+  // A one-word name (set by hand) still gets the group, empty.
+  const joined = rest.length ? rest.map((word, i) => (i === 0 ? `([-_. ]?)${word}` : `\\1${word}`)).join('') : '()';
+  return new RegExp(`(?<![A-Za-z0-9])${first}${joined}(?![a-z0-9])`, 'g');
+}
+
+/** `text` with every spelling of `oldName` replaced by `newName` spelled the same way, and how many were found. */
+export function renameInText(text: string, oldName: string, newName: string): { text: string; count: number } {
+  let count = 0;
+  const oldWordCount = oldName.split('-').length;
+  const renamed = text.replace(spellingPattern(oldName), (match: string, separator: string) => {
+    count++;
+    const matchedWords = separator ? match.split(separator) : splitJoined(match, oldName);
+    const newWords = newName.split('-');
+    const cases = matchedWords.map(caseOf);
+    return newWords.map((word, i) => inCase(word, cases[Math.min(i, oldWordCount - 1)] ?? 'lower')).join(separator);
+  });
+  return { text: renamed, count };
+}
+
+/** The words of a spelling written without separators (acmeShop), by the old name's word lengths. */
+function splitJoined(match: string, oldName: string): string[] {
+  let at = 0;
+  return oldName.split('-').map((word) => match.slice(at, (at += word.length)));
+}
+
+/** The README's title (its first line, `# Title`), or undefined. */
+function readmeTitle(readme: string): string | undefined {
+  return /^# (.+)$/m.exec(readme.split('\n')[0] ?? '')?.[1]?.trim();
+}
+
+export interface FileChange {
+  path: string;
+  count: number;
+}
+
+export interface RenameResult {
+  oldName: string;
+  newName: string;
+  changes: FileChange[];
+}
+
+/** The project's files, relative to `root`, that may carry its name: no symlinks, nothing installed or built. */
+export function projectFiles(root: string, dir = root): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      const relativePath = relative(root, path).split(sep).join('/');
+      const stat = lstatSync(path);
+      if (stat.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry) || SKIPPED_PATHS.some((skipped) => skipped.test(relativePath))) return [];
+        return projectFiles(root, path);
+      }
+      return stat.isFile() ? [relativePath] : [];
+    });
+}
+
+/** Renames the project in `root`; running it again with the same name changes nothing. */
+export function renameProject(root: string, newName: string): RenameResult {
+  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
+  const oldName = packageJson.name;
+  const changes: FileChange[] = [];
+  for (const path of projectFiles(root)) {
+    const content = readFileSync(join(root, path));
+    if (content.includes(0)) continue; // binary
+    const before = content.toString('utf8');
+    const { text, count } =
+      path === LOCK_FILE ? renameLockFile(before, newName) : renameFile(path, before, oldName, newName);
+    if (count > 0 && text !== before) {
+      writeFileSync(join(root, path), text);
+      changes.push({ path, count });
+    }
+  }
+  return { oldName, newName, changes };
+}
+
+function renameFile(path: string, text: string, oldName: string, newName: string): { text: string; count: number } {
+  const renamed = oldName === newName ? { text, count: 0 } : renameInText(text, oldName, newName);
+  // The README's title is the project's name as people write it (words and capitals of their choice), not always a
+  // spelling of the package name; the README is the one place that spells it so.
+  const title = path === README ? readmeTitle(renamed.text) : undefined;
+  if (!title || title === newName) return renamed;
+  const occurrences = renamed.text.match(new RegExp(escape(title), 'gi'))?.length ?? 0;
+  return {
+    text: renamed.text.replace(new RegExp(escape(title), 'gi'), newName),
+    count: renamed.count + occurrences,
+  };
+}
+
+/** Only the lock file's own name fields: its dependency entries are npm's, keyed by other packages' names. */
+function renameLockFile(text: string, newName: string): { text: string; count: number } {
+  const lock = JSON.parse(text) as { name?: string; packages?: Record<string, { name?: string }> };
+  const owners = [lock, lock.packages?.['']].filter((owner) => owner !== undefined && owner.name !== newName);
+  for (const owner of owners) owner!.name = newName;
+  return { text: owners.length ? `${JSON.stringify(lock, null, 2)}\n` : text, count: owners.length };
+}

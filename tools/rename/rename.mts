@@ -1,0 +1,30 @@
+// npm run rename -- <new-name>
+//
+// Renames the project: package.json and the lock file's name, the image names, the default service.name of each app
+// (<new-name>-gateway, ...) and the Prometheus jobs and Grafana variable that follow it, the Grafana provider, the
+// README title. Every spelling of the old name (kebab, snake, camel, Title, UPPER) becomes the new name spelled alike.
+// node_modules, dist, .git and the generated Prisma clients are left alone. Running it twice changes nothing.
+import { fileURLToPath } from 'node:url';
+import { nameProblem, renameProject } from './rename-project.ts';
+
+const args = process.argv.slice(2);
+if (args.length !== 1) {
+  console.error('usage: npm run rename -- <new-name>   (kebab-case, e.g. acme-shop)');
+  process.exit(2);
+}
+const [newName] = args as [string];
+const problem = nameProblem(newName);
+if (problem) {
+  console.error(`rename: "${newName}" ${problem}`);
+  process.exit(2);
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { oldName, changes } = renameProject(root, newName);
+if (changes.length === 0) {
+  console.log(`rename: the project is already named ${newName}; nothing to change`);
+} else {
+  console.log(`rename: ${oldName} -> ${newName}`);
+  for (const { path, count } of changes) console.log(`  ${path}: ${count} replaced`);
+  console.log('Images built under the old name keep it; rebuild them (docker compose build).');
+}
