@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { envSchema } from '@app/config';
+import { SERVICE_NAMES, envSchema } from '@app/config';
 import {
   APPS,
   HEALTHCHECK_SCRIPT,
@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts the apps only after the migrations succeeded', () => {
-    for (const app of ['user', 'order']) {
+    for (const app of SERVICE_NAMES) {
       expect(composeDependencies(compose.services[app]).migrate).toBe('service_completed_successfully');
     }
     const [, script] = compose.services.migrate.command as string[];
