@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_NAMES } from '@app/config';
+import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { SpanTree } from './support/span-tree';
-import { Stack } from './support/stack';
+import { Stack, appEntry } from './support/stack';
 import { newTraceparent } from './support/traceparent';
 
 const ROOT = join(__dirname, '..');
@@ -107,6 +108,19 @@ describe('npm run new:service', () => {
 
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
   }, 60_000);
+});
+
+describe(`the generated ${SERVICE} service on gRPC, which it has no .proto for`, () => {
+  it('stops the gateway at start-up, naming the file to add', async () => {
+    const env = { PATH: process.env.PATH, TRANSPORT: 'grpc', GATEWAY_PORT: '0', OTEL_SDK_DISABLED: 'true' };
+    const gateway = new AppProcess('gateway', process.execPath, [appEntry('gateway', copy)], env);
+
+    const line = await gateway.waitForLine((text) => text.includes('has no gRPC contract'));
+    const exitCode = await gateway.stop();
+
+    expect(line).toContain(`Add libs/contracts/src/grpc/${SERVICE}.proto`);
+    expect(exitCode).toBe(1);
+  });
 });
 
 describe(`the generated ${SERVICE} service, called through the gateway`, () => {
