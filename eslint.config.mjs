@@ -1,6 +1,12 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Every app folder, so an app added later (`npm run new:service`) is covered by the rule against cross-app imports. */
+const APPS = readdirSync(`${import.meta.dirname}/apps`, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 export default tseslint.config(
   {
@@ -39,7 +45,7 @@ export default tseslint.config(
               message: 'Import a library through its index (@app/<lib>), not a file inside it.',
             },
             {
-              regex: '(^|/)(apps|libs)/|^(\\.\\./)+(gateway|user|order)/',
+              regex: `(^|/)(apps|libs)/|^(\\.\\./)+(${APPS.join('|')})/`,
               message: 'Apps must not import each other, and libs are imported by alias (@app/<lib>), never by path.',
             },
           ],

@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SERVICE_NAMES as SERVICES } from './services.mts';
 
-const SERVICES = ['user', 'order'];
 const root = join(import.meta.dirname, '..');
 
 let cli: string;

@@ -2,19 +2,20 @@
 //
 //   node tools/run.mts dev|start
 //
-// Without USER_DATABASE_URL / ORDER_DATABASE_URL it starts an embedded PostgreSQL per service (PGlite, kept under
-// .data/) and applies the migrations, so a machine with only Node.js runs everything. SIGINT or SIGTERM stops all.
+// For each service of libs/config/src/services.json without its <NAME>_DATABASE_URL, it starts an embedded PostgreSQL
+// (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. SIGINT or
+// SIGTERM stops all.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
-import { SERVICES, type Service, urlVariable } from './db/schema-engine.mts';
+import { SERVICES as SERVICE_NAMES, urlVariable } from './db/schema-engine.mts';
+import { envPrefix, portsOf } from './services.mts';
 
 const ROOT = join(import.meta.dirname, '..');
-const APPS = ['user', 'order', 'gateway'] as const;
+const APPS = [...SERVICE_NAMES, 'gateway'] as const;
 type App = (typeof APPS)[number];
-const EMBEDDED_PORTS: Record<Service, number> = { user: 5433, order: 5434 };
 
 const mode = process.argv[2];
 if (mode !== 'dev' && mode !== 'start') {
@@ -31,13 +32,13 @@ let stopping = false;
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
 function replicasOf(app: App): number {
   if (app === 'gateway') return 1;
-  const replicas = Number(process.env[`${app.toUpperCase()}_REPLICAS`] ?? 1);
+  const replicas = Number(process.env[`${envPrefix(app)}_REPLICAS`] ?? 1);
   if (!Number.isInteger(replicas) || replicas < 1)
-    throw new Error(`${app.toUpperCase()}_REPLICAS must be a whole number >= 1`);
+    throw new Error(`${envPrefix(app)}_REPLICAS must be a whole number >= 1`);
   const transport = process.env.TRANSPORT ?? 'tcp';
   if (replicas > 1 && transport !== 'nats' && transport !== 'rmq') {
     throw new Error(
-      `${app.toUpperCase()}_REPLICAS=${replicas} needs TRANSPORT=nats or rmq (a ${transport} server owns its port)`,
+      `${envPrefix(app)}_REPLICAS=${replicas} needs TRANSPORT=nats or rmq (a ${transport} server owns its port)`,
     );
   }
   return replicas;
@@ -45,10 +46,12 @@ function replicasOf(app: App): number {
 
 async function main(): Promise<void> {
   const replicas = Object.fromEntries(APPS.map((app) => [app, replicasOf(app)])) as Record<App, number>;
-  for (const service of SERVICES) {
+  for (const service of SERVICE_NAMES) {
     const variable = urlVariable(service);
     if (!process.env[variable]) {
-      const port = Number(process.env[`EMBEDDED_${service.toUpperCase()}_DB_PORT`] ?? EMBEDDED_PORTS[service]);
+      const port = Number(
+        process.env[`EMBEDDED_${envPrefix(service)}_DB_PORT`] ?? portsOf(service).embeddedDatabasePort,
+      );
       const dataDir = join(ROOT, '.data', service);
       mkdirSync(dataDir, { recursive: true });
       const database = await startEmbeddedPostgres({ port, dataDir });
@@ -61,25 +64,27 @@ async function main(): Promise<void> {
   }
   for (const app of APPS) children.push(startApp(app, 0));
   for (const app of APPS) {
-    if (replicas[app] === 1) continue;
+    const count = replicas[app] ?? 1;
+    if (count === 1) continue;
     // In watch mode the first replica's Nest CLI builds; the others run its output and restart when it changes.
     if (mode === 'dev') await waitForHttp(httpPort(app, 0));
-    for (let replica = 1; replica < replicas[app]; replica++) children.push(startApp(app, replica));
+    for (let replica = 1; replica < count; replica++) children.push(startApp(app, replica));
   }
   log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
   log(`gateway on http://localhost:${process.env.GATEWAY_PORT ?? 3000} (Swagger UI at /docs)`);
 }
 
-const HTTP_PORT_VARIABLES: Record<App, string> = {
-  gateway: 'GATEWAY_PORT',
-  user: 'USER_HTTP_PORT',
-  order: 'ORDER_HTTP_PORT',
-};
-const DEFAULT_HTTP_PORTS: Record<App, number> = { gateway: 3000, user: 3001, order: 3002 };
+function httpPortVariable(app: App): string {
+  return app === 'gateway' ? 'GATEWAY_PORT' : `${envPrefix(app)}_HTTP_PORT`;
+}
+
+function defaultHttpPort(app: App): number {
+  return app === 'gateway' ? 3000 : portsOf(app).httpPort;
+}
 
 /** Replica n of a service serves health on its HTTP port + 10 × n (3001, 3011, 3021…). */
 function httpPort(app: App, replica: number): number {
-  return Number(process.env[HTTP_PORT_VARIABLES[app]] ?? DEFAULT_HTTP_PORTS[app]) + 10 * replica;
+  return Number(process.env[httpPortVariable(app)] ?? defaultHttpPort(app)) + 10 * replica;
 }
 
 function startApp(app: App, replica: number): ChildProcess {
@@ -92,7 +97,7 @@ function startApp(app: App, replica: number): ChildProcess {
     '--preserveWatchOutput',
   ];
   const args = mode === 'start' ? [entry] : replica === 0 ? nestWatch : ['--watch', entry];
-  const env = { ...process.env, [HTTP_PORT_VARIABLES[app]]: String(httpPort(app, replica)) };
+  const env = { ...process.env, [httpPortVariable(app)]: String(httpPort(app, replica)) };
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
   child.on('exit', (code, signal) => {

@@ -8,8 +8,6 @@ import { AppProcess } from './app-process';
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-export type ServiceName = 'user' | 'order';
-
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
@@ -18,17 +16,18 @@ export interface TestDatabase {
 /**
  * A fresh, migrated database per service. With E2E_DATABASE_URL set (CI does this), databases are created on
  * that real PostgreSQL server; otherwise each one is an embedded PGlite server, as `npm run dev` uses.
+ * `root` is the repository whose migrations are applied (a generated copy in test/new-service.e2e-spec.ts).
  */
-export async function createTestDatabase(service: ServiceName): Promise<TestDatabase> {
+export async function createTestDatabase(service: string, root = ROOT): Promise<TestDatabase> {
   const database = process.env.E2E_DATABASE_URL
     ? await createOnServer(process.env.E2E_DATABASE_URL, service)
     : await startEmbedded(service);
-  await run(process.execPath, [join(ROOT, 'tools/db/migrate.mts'), service, database.url], { cwd: ROOT });
+  await run(process.execPath, [join(root, 'tools/db/migrate.mts'), service, database.url], { cwd: root });
   return database;
 }
 
-async function createOnServer(serverUrl: string, service: ServiceName): Promise<TestDatabase> {
-  const name = `e2e_${service}_${randomBytes(4).toString('hex')}`;
+async function createOnServer(serverUrl: string, service: string): Promise<TestDatabase> {
+  const name = `e2e_${service.replaceAll('-', '_')}_${randomBytes(4).toString('hex')}`;
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -39,7 +38,7 @@ async function createOnServer(serverUrl: string, service: ServiceName): Promise<
   };
 }
 
-async function startEmbedded(service: ServiceName): Promise<TestDatabase> {
+async function startEmbedded(service: string): Promise<TestDatabase> {
   const server = new AppProcess(
     `${service}-db`,
     process.execPath,

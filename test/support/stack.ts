@@ -1,3 +1,4 @@
+import { SERVICE_NAMES, type ServiceName } from '@app/config';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProcess } from './app-process';
@@ -7,7 +8,7 @@ import { TcpProxy } from './tcp-proxy';
 import { waitUntil } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
-export type AppName = 'gateway' | 'user' | 'order';
+export type AppName = 'gateway' | ServiceName;
 export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
 export const TRANSPORTS: TransportKind[] = ['tcp', 'nats', 'rmq', 'grpc'];
 
@@ -15,47 +16,55 @@ export interface StackOptions {
   otlpEndpoint: string;
   transport?: TransportKind;
   /** Replicas per service (NATS and RabbitMQ only). */
-  replicas?: Partial<Record<'user' | 'order', number>>;
+  replicas?: Partial<Record<ServiceName, number>>;
   env?: NodeJS.ProcessEnv;
   /** Variables for one app only, over `env`: e.g. point the order service at a proxy in front of the user service. */
   appEnv?: Partial<Record<AppName, NodeJS.ProcessEnv>>;
   /** Connect the services to their databases through proxies the test can cut (see `databaseProxy`). */
   proxyDatabases?: boolean;
+  /**
+   * Run another repository's build, with its services: a copy with a generated service
+   * (test/new-service.e2e-spec.ts). By default this repository and the services of its services.json.
+   */
+  repository?: { root: string; services: readonly string[] };
 }
 
-const HTTP_PORT_VARIABLES: Record<AppName, string> = {
-  gateway: 'GATEWAY_PORT',
-  user: 'USER_HTTP_PORT',
-  order: 'ORDER_HTTP_PORT',
-};
+/** The prefix of a service's variables, as libs/config reads them: `stock-level` -> `STOCK_LEVEL`. */
+const envPrefix = (app: string) => app.toUpperCase().replaceAll('-', '_');
+const httpPortVariable = (app: string) => (app === 'gateway' ? 'GATEWAY_PORT' : `${envPrefix(app)}_HTTP_PORT`);
 
 /** The built entry point of an app (`npm run build` makes it). */
-export function appEntry(app: AppName): string {
-  const entry = join(ROOT, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
+export function appEntry(app: string, root = ROOT): string {
+  const entry = join(root, 'dist', 'apps', app, 'apps', app, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   return entry;
 }
 
 /** One running process of an app; `instance` is `order` for the first replica, `order#2` for the second. */
 export interface AppInstance {
-  app: AppName;
+  app: string;
   instance: string;
   process: AppProcess;
   httpUrl: string;
 }
 
 /**
- * The whole system as real processes: two migrated databases, the user and order services (with replicas if
+ * The whole system as real processes: a migrated database per service, the services (with replicas if
  * asked) and the gateway, on free ports and the chosen transport, exporting spans to the test's OTLP receiver
  * and logging JSON to stdout.
  */
 export class Stack {
   readonly instances = new Map<string, AppInstance>();
   private readonly databases: TestDatabase[] = [];
-  private readonly proxies = new Map<'user' | 'order', TcpProxy>();
+  private readonly proxies = new Map<string, TcpProxy>();
+  private readonly root: string;
+  private readonly services: readonly string[];
   env: NodeJS.ProcessEnv = {};
 
-  constructor(private readonly options: StackOptions) {}
+  constructor(private readonly options: StackOptions) {
+    this.root = options.repository?.root ?? ROOT;
+    this.services = options.repository?.services ?? SERVICE_NAMES;
+  }
 
   get gatewayUrl(): string {
     return this.instance('gateway').httpUrl;
@@ -76,14 +85,14 @@ export class Stack {
   }
 
   /** The proxy between a service and its database (with `proxyDatabases`). */
-  databaseProxy(service: 'user' | 'order'): TcpProxy {
+  databaseProxy(service: ServiceName): TcpProxy {
     const proxy = this.proxies.get(service);
     if (!proxy) throw new Error(`${service}'s database is not proxied: start the stack with proxyDatabases`);
     return proxy;
   }
 
   /** Every running process of an app (its replicas). */
-  replicas(app: AppName): AppInstance[] {
+  replicas(app: string): AppInstance[] {
     return [...this.instances.values()].filter((instance) => instance.app === app);
   }
 
@@ -99,18 +108,20 @@ export class Stack {
   }
 
   private async startAll(): Promise<void> {
-    const [user, order] = await Promise.all([createTestDatabase('user'), createTestDatabase('order')]);
-    this.databases.push(user, order);
+    const databases = await Promise.all(this.services.map((service) => createTestDatabase(service, this.root)));
+    this.databases.push(...databases);
+    const serviceEnv: NodeJS.ProcessEnv = {};
+    for (const [i, service] of this.services.entries()) {
+      serviceEnv[`${envPrefix(service)}_RPC_PORT`] = String(await freePort());
+      serviceEnv[`${envPrefix(service)}_DATABASE_URL`] = await this.databaseUrl(service, databases[i].url);
+    }
     this.env = {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
       TRANSPORT: this.options.transport ?? 'tcp',
-      USER_RPC_PORT: String(await freePort()),
-      ORDER_RPC_PORT: String(await freePort()),
-      USER_DATABASE_URL: await this.databaseUrl('user', user.url),
-      ORDER_DATABASE_URL: await this.databaseUrl('order', order.url),
+      ...serviceEnv,
       OTEL_EXPORTER_OTLP_ENDPOINT: this.options.otlpEndpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       // Suites send hundreds of requests from one address; a suite about the rate limit sets its own.
@@ -119,15 +130,16 @@ export class Stack {
     };
     // The services start side by side; the replicas of one service one after another, so each gets its own name.
     await Promise.all(
-      (['user', 'order'] as const).map(async (app) => {
-        for (let replica = 0; replica < (this.options.replicas?.[app] ?? 1); replica++) await this.startApp(app);
+      this.services.map(async (app) => {
+        const replicas = this.options.replicas?.[app as ServiceName] ?? 1;
+        for (let replica = 0; replica < replicas; replica++) await this.startApp(app);
       }),
     );
     await this.startApp('gateway');
   }
 
   /** Starts one more process of `app` and waits until it is ready. */
-  async startApp(app: AppName): Promise<AppInstance> {
+  async startApp(app: string): Promise<AppInstance> {
     const count = this.replicas(app).length;
     return this.launch(app, count === 0 ? app : `${app}#${count + 1}`, await freePort());
   }
@@ -144,10 +156,10 @@ export class Stack {
     await Promise.all(this.databases.map((database) => database.drop()));
   }
 
-  private async launch(app: AppName, instance: string, httpPort: number): Promise<AppInstance> {
-    const child = new AppProcess(instance, process.execPath, [appEntry(app)], {
+  private async launch(app: string, instance: string, httpPort: number): Promise<AppInstance> {
+    const child = new AppProcess(instance, process.execPath, [appEntry(app, this.root)], {
       ...this.appEnvironment(app),
-      [HTTP_PORT_VARIABLES[app]]: String(httpPort),
+      [httpPortVariable(app)]: String(httpPort),
     });
     const launched = { app, instance, process: child, httpUrl: `http://127.0.0.1:${httpPort}` };
     this.instances.set(instance, launched);
@@ -155,12 +167,12 @@ export class Stack {
     return launched;
   }
 
-  private appEnvironment(app: AppName): NodeJS.ProcessEnv {
-    return { ...this.env, ...this.options.appEnv?.[app] };
+  private appEnvironment(app: string): NodeJS.ProcessEnv {
+    return { ...this.env, ...this.options.appEnv?.[app as AppName] };
   }
 
   /** `url`, or with proxyDatabases the same database through a proxy the test can cut. */
-  private async databaseUrl(service: 'user' | 'order', url: string): Promise<string> {
+  private async databaseUrl(service: string, url: string): Promise<string> {
     if (!this.options.proxyDatabases) return url;
     const proxied = new URL(url);
     const proxy = new TcpProxy({ host: proxied.hostname, port: Number(proxied.port) });

@@ -7,13 +7,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { SERVICE_NAMES, envPrefix } from '@app/config';
 import { Client } from 'pg';
 
 const DB_TOOLS = __dirname;
 const ROOT = join(__dirname, '..', '..');
 
 /** The committed migrations of a service, in the order Prisma applies them (their names sort by timestamp). */
-function committedMigrations(service: 'user' | 'order'): string[] {
+function committedMigrations(service: string): string[] {
   const dir = join(ROOT, 'apps', service, 'prisma', 'migrations');
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -80,32 +81,37 @@ const COLUMNS_SQL = `
 describe('database migrations (schema engine Wasm + embedded PostgreSQL)', () => {
   jest.setTimeout(120_000);
 
-  // One database per service, as in production: two embedded instances side by side.
+  // One database per service, as in production: embedded instances side by side.
+  const databases = new Map<string, Embedded>();
   let userDb: Embedded | undefined;
   let orderDb: Embedded | undefined;
 
   beforeAll(async () => {
-    [userDb, orderDb] = await Promise.all([startEmbedded(), startEmbedded()]);
+    const started = await Promise.all(SERVICE_NAMES.map(() => startEmbedded()));
+    SERVICE_NAMES.forEach((service, i) => databases.set(service, started[i]));
+    [userDb, orderDb] = [databases.get('user'), databases.get('order')];
   });
 
   afterAll(async () => {
-    // Both must shut down cleanly on SIGTERM.
-    expect(await Promise.all([stop(userDb), stop(orderDb)])).toEqual([0, 0]);
+    // Each must shut down cleanly on SIGTERM.
+    expect(await Promise.all([...databases.values()].map(stop))).toEqual(SERVICE_NAMES.map(() => 0));
   });
 
-  it('applies every migration of both services, then nothing on a second run', async () => {
-    const env = { USER_DATABASE_URL: userDb!.url, ORDER_DATABASE_URL: orderDb!.url };
+  it('applies every migration of every service, then nothing on a second run', async () => {
+    const env = Object.fromEntries(
+      SERVICE_NAMES.map((service) => [`${envPrefix(service)}_DATABASE_URL`, databases.get(service)!.url]),
+    );
     const first = await runTool('migrate.mts', [], env);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      `user: applied ${committedMigrations('user').join(', ')}\norder: applied ${committedMigrations('order').join(', ')}\n`,
+      SERVICE_NAMES.map((service) => `${service}: applied ${committedMigrations(service).join(', ')}\n`).join(''),
     );
     expect(committedMigrations('user')[0]).toMatch(/^\d{14}_init$/);
 
     const second = await runTool('migrate.mts', [], env);
     expect(second).toEqual({
       code: 0,
-      stdout: 'user: no pending migrations\norder: no pending migrations\n',
+      stdout: SERVICE_NAMES.map((service) => `${service}: no pending migrations\n`).join(''),
       stderr: '',
     });
 
@@ -152,13 +158,13 @@ describe('database migrations (schema engine Wasm + embedded PostgreSQL)', () =>
     );
   });
 
-  it.each(['user', 'order'])('%s: the committed migrations match schema.prisma (no drift)', async (service) => {
+  it.each(SERVICE_NAMES)('%s: the committed migrations match schema.prisma (no drift)', async (service) => {
     // Fails when schema.prisma changed without a migration: run `npm run db:migration:new -- <service> <name>`.
     expect(await runTool('migration-diff.mts', [service, '--exit-code'])).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it.each(['user', 'order'])('%s: the migrated database matches schema.prisma', async (service) => {
-    const url = service === 'user' ? userDb!.url : orderDb!.url;
+  it.each(SERVICE_NAMES)('%s: the migrated database matches schema.prisma', async (service) => {
+    const url = databases.get(service)!.url;
     expect(await runTool('migration-diff.mts', [service, '--from-url', url, '--exit-code'])).toEqual({
       code: 0,
       stdout: '',

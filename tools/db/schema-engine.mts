@@ -8,9 +8,10 @@ import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/dri
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { SERVICE_NAMES, type ServiceName, envPrefix } from '../services.mts';
 
-export const SERVICES = ['user', 'order'] as const;
-export type Service = (typeof SERVICES)[number];
+export const SERVICES = SERVICE_NAMES;
+export type Service = ServiceName;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,7 +27,7 @@ export function servicePaths(service: Service) {
 
 /** The env variable that holds a service's database URL. */
 export function urlVariable(service: Service): string {
-  return `${service.toUpperCase()}_DATABASE_URL`;
+  return `${envPrefix(service)}_DATABASE_URL`;
 }
 
 // No tables or enums are managed outside Prisma.

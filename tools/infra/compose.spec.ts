@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { envSchema } from '@app/config';
+import { SERVICE_NAMES, envPrefix, envSchema } from '@app/config';
 import {
   APPS,
   HEALTHCHECK_SCRIPT,
@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts the apps only after the migrations succeeded', () => {
-    for (const app of ['user', 'order']) {
+    for (const app of SERVICE_NAMES) {
       expect(composeDependencies(compose.services[app]).migrate).toBe('service_completed_successfully');
     }
     const [, script] = compose.services.migrate.command as string[];
@@ -203,7 +203,7 @@ describe('the apps in docker-compose.yml', () => {
     const init = readFileSync(join(ROOT, 'docker', 'postgres', 'init-databases.sql'), 'utf8');
     const created = [...init.matchAll(/CREATE DATABASE\s+(\w+)/gi)].map((match) => match[1]);
     const env = composeEnvironment(compose.services.user);
-    const used = [env.USER_DATABASE_URL, env.ORDER_DATABASE_URL].map((url) => new URL(url).pathname.slice(1));
+    const used = SERVICE_NAMES.map((service) => new URL(env[`${envPrefix(service)}_DATABASE_URL`]).pathname.slice(1));
     expect(created.sort()).toEqual(used.sort());
   });
 });

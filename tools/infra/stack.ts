@@ -1,6 +1,7 @@
 // Readers for the docker-compose stack's files (docker-compose.yml, Dockerfiles, the Collector, Prometheus and Grafana
 // configs), for the specs in this directory that check them without Docker.
 
+import { SERVICE_NAMES } from '@app/config';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -12,8 +13,8 @@ export const PROMETHEUS_CONFIG = join(ROOT, 'docker', 'prometheus', 'prometheus.
 export const GRAFANA_PROVISIONING = join(ROOT, 'docker', 'grafana', 'provisioning');
 export const HEALTHCHECK_SCRIPT = join(ROOT, 'docker', 'healthcheck.cjs');
 
-/** The apps, each a compose service, and a Prometheus job named after its service.name. */
-export const APPS = ['gateway', 'user', 'order'] as const;
+/** The apps, each a compose service and a Prometheus job named after its service.name: the gateway and the services.json ones. */
+export const APPS = ['gateway', ...SERVICE_NAMES] as const;
 export type App = (typeof APPS)[number];
 
 /** The project's name (package.json), which `npm run rename` changes. */

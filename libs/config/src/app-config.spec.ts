@@ -2,9 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppConfig, ConfigValidationError, parseConfig } from './app-config';
 import { envSchema } from './env.schema';
+import { SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
 
 const USER_DB = 'postgresql://postgres@127.0.0.1:5432/users';
 const ORDER_DB = 'postgresql://postgres@127.0.0.1:5432/orders';
+
+/** The endpoints every service has by default (the ports of services.json), keyed by service. */
+function defaultEndpoints(): Pick<AppConfig, ServiceName> {
+  const endpoints = SERVICE_NAMES.map((service) => {
+    const { httpPort, rpcPort } = SERVICES[service];
+    return [service, { httpPort, rpc: { host: '127.0.0.1', port: rpcPort } }] as const;
+  });
+  return Object.fromEntries(endpoints) as Pick<AppConfig, ServiceName>;
+}
 
 /** The message parseConfig fails with, or a marker if it does not fail. */
 function failure(...args: Parameters<typeof parseConfig>): string {
@@ -24,12 +34,11 @@ describe(parseConfig.name, () => {
     const config = sut('gateway', {});
 
     expect(config).toEqual<AppConfig>({
+      ...defaultEndpoints(),
       app: 'gateway',
       environment: 'development',
       log: { level: 'info', format: 'json' },
       gateway: { port: 3000, rateLimit: { limit: 100, ttlMs: 60000 }, corsOrigins: [] },
-      user: { httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } },
-      order: { httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } },
       rpc: { bindHost: '127.0.0.1', timeoutMs: 3000 },
       shutdown: { timeoutMs: 10000 },
       outbox: { relayIntervalMs: 1000, maxBackoffMs: 60000 },
@@ -39,6 +48,24 @@ describe(parseConfig.name, () => {
       databaseUrl: undefined,
       database: { connectTimeoutMs: 2000, queryTimeoutMs: 5000 },
     });
+  });
+
+  it('gives each service of services.json its default ports', () => {
+    const config = parseConfig('gateway', {});
+
+    expect(config.user).toEqual({ httpPort: 3001, rpc: { host: '127.0.0.1', port: 4001 } });
+    expect(config.order).toEqual({ httpPort: 3002, rpc: { host: '127.0.0.1', port: 4002 } });
+    expect(SERVICE_NAMES.map((service) => config[service])).toEqual(
+      SERVICE_NAMES.map((service) => ({
+        httpPort: SERVICES[service].httpPort,
+        rpc: { host: '127.0.0.1', port: SERVICES[service].rpcPort },
+      })),
+    );
+  });
+
+  it("reads a service's variables under its upper-cased name", () => {
+    expect(envPrefix('user')).toBe('USER');
+    expect(envPrefix('stock-level' as ServiceName)).toBe('STOCK_LEVEL');
   });
 
   it('reads the transport and the broker URLs', () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { envSchema } from './env.schema';
+import { type Env, envSchema } from './env.schema';
+import { SERVICE_NAMES, type ServiceName, envPrefix } from './services';
 
-export type AppName = 'gateway' | 'user' | 'order';
+export type AppName = 'gateway' | ServiceName;
 
 export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
 
@@ -10,8 +11,16 @@ export interface RpcEndpoint {
   port: number;
 }
 
+/** Where a service serves health and metrics (HTTP), and where its RPC server listens (TCP, gRPC). */
+export interface ServiceEndpoints {
+  httpPort: number;
+  rpc: RpcEndpoint;
+}
+
 /** Typed, grouped view of the environment. Built once, usable before Nest's DI exists. */
-export interface AppConfig {
+export type AppConfig = GeneralConfig & { [S in ServiceName]: ServiceEndpoints };
+
+interface GeneralConfig {
   app: AppName;
   environment: 'development' | 'production' | 'test';
   log: { level: string; format: 'json' | 'pretty' };
@@ -22,8 +31,6 @@ export interface AppConfig {
     /** Origins allowed by CORS; empty means CORS is off. */
     corsOrigins: readonly string[];
   };
-  user: { httpPort: number; rpc: RpcEndpoint };
-  order: { httpPort: number; rpc: RpcEndpoint };
   rpc: { bindHost: string; timeoutMs: number };
   shutdown: { timeoutMs: number };
   /** The order service's outbox relay: its polling interval and the cap of its retry backoff. */
@@ -45,8 +52,6 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const DATABASE_URL_VARIABLE = { user: 'USER_DATABASE_URL', order: 'ORDER_DATABASE_URL' } as const;
-
 /** Validates `env` for one app and returns its config; throws a message naming each bad variable. */
 export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
   const parsed = envSchema.safeParse(env);
@@ -54,9 +59,9 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigValidationError(parsed.error.issues.map(describeIssue));
   }
   const e = parsed.data;
-  const databaseUrl = app === 'gateway' ? undefined : e[DATABASE_URL_VARIABLE[app]];
+  const databaseUrl = app === 'gateway' ? undefined : e[`${envPrefix(app)}_DATABASE_URL`];
   if (app !== 'gateway' && !databaseUrl) {
-    throw new ConfigValidationError([`${DATABASE_URL_VARIABLE[app]}: required by the ${app} service`]);
+    throw new ConfigValidationError([`${envPrefix(app)}_DATABASE_URL: required by the ${app} service`]);
   }
   return {
     app,
@@ -67,8 +72,7 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
       rateLimit: { limit: e.RATE_LIMIT_LIMIT, ttlMs: e.RATE_LIMIT_TTL_MS },
       corsOrigins: e.CORS_ORIGINS,
     },
-    user: { httpPort: e.USER_HTTP_PORT, rpc: { host: e.USER_RPC_HOST, port: e.USER_RPC_PORT } },
-    order: { httpPort: e.ORDER_HTTP_PORT, rpc: { host: e.ORDER_RPC_HOST, port: e.ORDER_RPC_PORT } },
+    ...endpointsOfServices(e),
     rpc: { bindHost: e.RPC_BIND_HOST, timeoutMs: e.RPC_TIMEOUT_MS },
     shutdown: { timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     outbox: { relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS, maxBackoffMs: e.OUTBOX_RELAY_MAX_BACKOFF_MS },
@@ -78,6 +82,16 @@ export function parseConfig(app: AppName, env: NodeJS.ProcessEnv): AppConfig {
     databaseUrl,
     database: { connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
   };
+}
+
+/** `{ user: { httpPort, rpc }, order: ... }`, for every service in services.json. */
+function endpointsOfServices(e: Env): { [S in ServiceName]: ServiceEndpoints } {
+  const endpoints = SERVICE_NAMES.map((service) => {
+    const prefix = envPrefix(service);
+    const rpc = { host: e[`${prefix}_RPC_HOST`], port: e[`${prefix}_RPC_PORT`] };
+    return [service, { httpPort: e[`${prefix}_HTTP_PORT`], rpc }] as const;
+  });
+  return Object.fromEntries(endpoints) as { [S in ServiceName]: ServiceEndpoints };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type EnvPrefix, SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -25,6 +26,29 @@ function isOrigin(value: string): boolean {
   return URL.canParse(value) && new URL(value).origin === value;
 }
 
+const rpcHost = z.string().min(1).default('127.0.0.1');
+type PortWithDefault = ReturnType<typeof port.default>;
+
+/** The variables of every service in services.json, named after it, with its default ports. */
+type ServiceVariables = { [S in ServiceName as `${EnvPrefix<S>}_HTTP_PORT`]: PortWithDefault } & {
+  [S in ServiceName as `${EnvPrefix<S>}_RPC_HOST`]: typeof rpcHost;
+} & { [S in ServiceName as `${EnvPrefix<S>}_RPC_PORT`]: PortWithDefault } & {
+  [S in ServiceName as `${EnvPrefix<S>}_DATABASE_URL`]: typeof optionalUrl;
+};
+
+function serviceVariables(): ServiceVariables {
+  const entries = SERVICE_NAMES.flatMap((service) => {
+    const prefix = envPrefix(service);
+    return [
+      [`${prefix}_HTTP_PORT`, port.default(SERVICES[service].httpPort)],
+      [`${prefix}_RPC_HOST`, rpcHost],
+      [`${prefix}_RPC_PORT`, port.default(SERVICES[service].rpcPort)],
+      [`${prefix}_DATABASE_URL`, optionalUrl],
+    ];
+  });
+  return Object.fromEntries(entries) as ServiceVariables;
+}
+
 /**
  * Every variable the apps read, in one place, with its default.
  * `.env.example` lists the same keys; a unit test keeps the two in sync.
@@ -36,17 +60,11 @@ export const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
   GATEWAY_PORT: port.default(3000),
-  USER_HTTP_PORT: port.default(3001),
-  USER_RPC_HOST: z.string().min(1).default('127.0.0.1'),
-  USER_RPC_PORT: port.default(4001),
-  ORDER_HTTP_PORT: port.default(3002),
-  ORDER_RPC_HOST: z.string().min(1).default('127.0.0.1'),
-  ORDER_RPC_PORT: port.default(4002),
+  // Each service's <NAME>_HTTP_PORT, _RPC_HOST, _RPC_PORT and _DATABASE_URL: see serviceVariables below.
+  ...serviceVariables(),
   /** Address the RPC servers bind to; 0.0.0.0 inside containers. */
   RPC_BIND_HOST: z.string().min(1).default('127.0.0.1'),
 
-  USER_DATABASE_URL: optionalUrl,
-  ORDER_DATABASE_URL: optionalUrl,
   /** How long a service waits for a database connection; past it the call fails fast as unavailable (503). */
   DATABASE_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
   /** How long one query may wait for the database's answer, so a database that hangs cannot hold a pool slot. */

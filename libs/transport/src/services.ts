@@ -1,2 +1,2 @@
-/** The services that serve messages; each is also the name of its NATS queue group and RabbitMQ queue. */
-export type ServiceName = 'user' | 'order';
+/** The services that serve messages: listed in libs/config/src/services.json. */
+export type { ServiceName } from '@app/config';

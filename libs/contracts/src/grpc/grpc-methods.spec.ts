@@ -105,7 +105,9 @@ describe(protoPath.name, () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('rejects an unknown package', () => {
-    expect(() => protoPath('billing' as GrpcPackage)).toThrow('Unknown gRPC package "billing"');
+  it('rejects a service without a .proto, naming the file to add', () => {
+    expect(() => protoPath('billing')).toThrow(
+      'TRANSPORT=grpc: the "billing" service has no gRPC contract. Add libs/contracts/src/grpc/billing.proto',
+    );
   });
 });

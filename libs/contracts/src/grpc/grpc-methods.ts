@@ -79,8 +79,15 @@ export function patternOfGrpcMethod(service: string, method: string): ContractPa
  * app's build output (copied there by the `assets` of the app in nest-cli.json), so this works under Jest, from
  * dist/apps/<app> and in the Docker image, which holds only dist/apps/<app>.
  */
-export function protoPath(pkg: GrpcPackage): string {
-  if (!GRPC_PACKAGES.includes(pkg)) throw new Error(`Unknown gRPC package "${String(pkg)}"`);
+export function protoPath(pkg: string): string {
+  if (!GRPC_PACKAGES.includes(pkg as GrpcPackage)) {
+    // A service made by `npm run new:service` has no .proto until someone writes one: say what is missing.
+    throw new Error(
+      `TRANSPORT=grpc: the "${pkg}" service has no gRPC contract. Add libs/contracts/src/grpc/${pkg}.proto, its ` +
+        'package in GRPC_PACKAGES and its methods in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, then run ' +
+        '`npm run proto:generate`; or use TRANSPORT=tcp, nats or rmq.',
+    );
+  }
   return join(__dirname, `${pkg}.proto`);
 }
 

@@ -1,0 +1,203 @@
+// `npm run new:service` end to end, in a copy of this repository: generate a service, build the copy, run it next to
+// the other apps, call its pattern through the gateway, and follow the trace from the caller into its database.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { SERVICE_NAMES } from '@app/config';
+import { AppProcess } from './support/app-process';
+import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { SpanTree } from './support/span-tree';
+import { Stack, appEntry } from './support/stack';
+import { newTraceparent } from './support/traceparent';
+
+const ROOT = join(__dirname, '..');
+const SERVICE = 'inventory';
+/** What the copy leaves out: installed, built and local state. node_modules is linked instead. */
+const NOT_COPIED = new Set(['node_modules', 'dist', '.data', '.git', '.tools', 'coverage']);
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a command in the copy; resolves with its exit code and output, whether it succeeded or not. */
+async function runIn(cwd: string, command: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, args, { cwd, maxBuffer: 32 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+/** Like runIn, but fails the test with the command's output unless it succeeded. */
+async function mustRun(cwd: string, command: string, args: string[]): Promise<string> {
+  const result = await runIn(cwd, command, args);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+const receiver = new OtlpReceiver();
+let copy: string;
+let generatorOutput: string;
+let stack: Stack | undefined;
+
+beforeAll(async () => {
+  await receiver.start();
+  copy = mkdtempSync(join(tmpdir(), 'new-service-'));
+  cpSync(ROOT, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(ROOT, source)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  generatorOutput = await mustRun(copy, 'npm', ['run', 'new:service', '--', SERVICE]);
+  await mustRun(copy, 'npm', ['run', 'build']);
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver.stop();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+describe('npm run new:service', () => {
+  it('says what it created, and that gRPC needs a .proto', () => {
+    expect(generatorOutput).toContain(`Created the ${SERVICE} service`);
+    expect(generatorOutput).toContain(`apps/${SERVICE}/src/main.ts`);
+    expect(generatorOutput).toContain(`libs/contracts/src/grpc/${SERVICE}.proto`);
+  });
+
+  it.each([
+    [SERVICE, `"${SERVICE}" exists already`],
+    ['Stock_Level', '"Stock_Level" is not a valid service name'],
+    ['gateway', '"gateway" is reserved'],
+  ])('refuses %s, and changes nothing', async (name, reason) => {
+    const registry = readFileSync(join(copy, 'libs/config/src/services.json'), 'utf8');
+
+    const result = await runIn(copy, 'npm', ['run', 'new:service', '--', name]);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(reason);
+    expect(readFileSync(join(copy, 'libs/config/src/services.json'), 'utf8')).toBe(registry);
+  });
+
+  it('passes its own unit test and the checks that cover every app (tracing first, env, compose, Prometheus)', async () => {
+    const jest = join(copy, 'node_modules/jest/bin/jest.js');
+    const specs = [`apps/${SERVICE}`, 'tools/checks', 'libs/config', 'tools/infra', 'tools/new-service'];
+
+    const result = await runIn(copy, process.execPath, [jest, ...specs, '--selectProjects', 'unit']);
+
+    expect({ code: result.code, output: result.stderr }).toEqual({ code: 0, output: expect.any(String) });
+    expect(result.stderr).toContain(`PASS unit apps/${SERVICE}/src/${SERVICE}/${SERVICE}.service.spec.ts`);
+    expect(result.stderr).toContain('PASS unit tools/checks/tracing-first.spec.ts');
+  }, 120_000);
+
+  it('writes code that passes lint and Prettier', async () => {
+    const written = [`apps/${SERVICE}`, `apps/gateway/src`, `libs/contracts/src`, 'libs/transport/src'];
+    const eslint = join(copy, 'node_modules/eslint/bin/eslint.js');
+    const prettier = join(copy, 'node_modules/prettier/bin/prettier.cjs');
+
+    const lint = await runIn(copy, process.execPath, [eslint, '--max-warnings', '0', ...written]);
+    const format = await runIn(copy, process.execPath, [prettier, '--check', '.']);
+
+    expect([lint.code, lint.stdout]).toEqual([0, '']);
+    expect([format.code, format.stderr]).toEqual([0, '']);
+  }, 120_000);
+
+  it('writes a first migration that matches its schema', async () => {
+    const result = await runIn(copy, process.execPath, ['tools/db/migration-diff.mts', SERVICE, '--exit-code']);
+
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+  }, 60_000);
+});
+
+describe(`the generated ${SERVICE} service on gRPC, which it has no .proto for`, () => {
+  it('stops the gateway at start-up, naming the file to add', async () => {
+    const env = { PATH: process.env.PATH, TRANSPORT: 'grpc', GATEWAY_PORT: '0', OTEL_SDK_DISABLED: 'true' };
+    const gateway = new AppProcess('gateway', process.execPath, [appEntry('gateway', copy)], env);
+
+    const line = await gateway.waitForLine((text) => text.includes('has no gRPC contract'));
+    const exitCode = await gateway.stop();
+
+    expect(line).toContain(`Add libs/contracts/src/grpc/${SERVICE}.proto`);
+    expect(exitCode).toBe(1);
+  });
+});
+
+describe(`the generated ${SERVICE} service, called through the gateway`, () => {
+  const caller = newTraceparent();
+  let response: { status: number; body: { id: string; name: string; createdAt: string } };
+  let tree: SpanTree;
+
+  beforeAll(async () => {
+    stack = await new Stack({
+      otlpEndpoint: receiver.endpoint,
+      repository: { root: copy, services: [...SERVICE_NAMES, SERVICE] },
+    }).start();
+    const reply = await fetch(`${stack.gatewayUrl}/${SERVICE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: caller.header },
+      body: JSON.stringify({ name: 'first crate' }),
+    });
+    response = { status: reply.status, body: (await reply.json()) as typeof response.body };
+    // Each app exports on its own schedule; the gateway's SERVER span ends only once the response is sent.
+    const expected = [`gateway:POST /${SERVICE}`, `gateway:${SERVICE}.create`, `${SERVICE}:prisma:client:db_query`];
+    const spans = await receiver.waitForTrace(caller.traceId, (received) => {
+      const names = new Set(received.map((span) => `${span.service}:${span.name}`));
+      return expected.every((name) => names.has(name));
+    });
+    tree = new SpanTree(spans);
+  }, 120_000);
+
+  it('answers with the stored item', () => {
+    expect(response).toEqual({
+      status: 201,
+      body: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'first crate', createdAt: expect.any(String) },
+    });
+  });
+
+  it("continues the caller's trace: the gateway's SERVER span is the caller's child", () => {
+    const server = tree.one('gateway', `POST /${SERVICE}`, SpanKind.SERVER);
+
+    expect(server).toMatchObject({ traceId: caller.traceId, parentSpanId: caller.spanId });
+  });
+
+  it("puts the service's SERVER span under the gateway's CLIENT span, both naming the pattern", () => {
+    const call = tree.one('gateway', `${SERVICE}.create`, SpanKind.CLIENT);
+    const handler = tree.one(SERVICE, `${SERVICE}.create`, SpanKind.SERVER);
+
+    expect(tree.isDescendant(call, tree.one('gateway', `POST /${SERVICE}`, SpanKind.SERVER))).toBe(true);
+    expect(handler.parentSpanId).toBe(call.spanId);
+    for (const span of [call, handler]) {
+      expect(span.attributes).toMatchObject({ 'rpc.system.name': 'nestjs', 'rpc.method': `${SERVICE}.create` });
+    }
+  });
+
+  it('runs the @Traced() service method as a child of the SERVER span, and its query below that', () => {
+    const handler = tree.one(SERVICE, `${SERVICE}.create`, SpanKind.SERVER);
+    const method = tree.one(SERVICE, 'InventoryService.create', SpanKind.INTERNAL);
+    const insert = tree.spans.filter(
+      (span: ReceivedSpan) =>
+        span.name === 'prisma:client:db_query' &&
+        /INSERT INTO "public"\."inventory_items"/.test(String(span.attributes['db.query.text'])),
+    );
+
+    expect(method.parentSpanId).toBe(handler.spanId);
+    expect(insert).toHaveLength(1);
+    expect(insert[0].service).toBe(SERVICE);
+    expect(insert[0].attributes['db.system.name']).toBe('postgresql');
+    expect(tree.isDescendant(insert[0], method)).toBe(true);
+  });
+
+  it("logs the item's creation with the caller's trace id and the method's span id", () => {
+    const lines = stack!.app(SERVICE).logs.filter((line) => line.msg === `${SERVICE} item created`);
+
+    expect(lines).toEqual([
+      expect.objectContaining({
+        service: SERVICE,
+        itemId: response.body.id,
+        trace_id: caller.traceId,
+        span_id: tree.one(SERVICE, 'InventoryService.create').spanId,
+      }),
+    ]);
+  });
+});

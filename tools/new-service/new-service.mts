@@ -1,0 +1,101 @@
+// `npm run new:service -- <name>`: a new traced service, wired in like user and order.
+//
+// It writes apps/<name> and its contract in libs/contracts from template/ (real files with placeholders, see
+// naming.ts), and adds the service to the lists that name each service (edits.ts): libs/config/src/services.json,
+// which the config, transport and tools read, and the files that cannot read it (nest-cli.json, package.json,
+// docker-compose.yml, Prometheus, .env.example, the Dockerfile and its healthcheck, CI, the Grafana dashboard).
+// Then it formats what it wrote and generates the Prisma client, so lint, typecheck and the unit test pass at once.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import * as edits from './edits.ts';
+import { fillPlaceholders, invalidNameReason, migrationTimestamp, namesOf, placeholders } from './naming.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TEMPLATE = join(import.meta.dirname, 'template');
+const SERVICES_FILE = 'libs/config/src/services.json';
+
+/** Each file that lists the services, and the edit that adds one. */
+const EDITS: [string, (source: string, service: edits.NewService) => string][] = [
+  [SERVICES_FILE, edits.addToServicesJson],
+  ['libs/contracts/src/index.ts', edits.addToContractsIndex],
+  ['libs/transport/src/rpc-clients.module.ts', edits.addToRpcClients],
+  ['apps/gateway/src/app.module.ts', edits.addToGatewayModule],
+  ['nest-cli.json', edits.addToNestCli],
+  ['package.json', edits.addToPackageJson],
+  ['docker-compose.yml', edits.addToCompose],
+  ['docker/postgres/init-databases.sql', edits.addToInitDatabases],
+  ['docker/prometheus/prometheus.yml', edits.addToPrometheus],
+  ['docker/healthcheck.cjs', edits.addToHealthcheck],
+  ['docker/Dockerfile', edits.addToDockerfile],
+  ['docker/grafana/dashboards/red.json', edits.addToDashboard],
+  ['.github/workflows/ci.yml', edits.addToCiWorkflow],
+  ['.env.example', edits.addToEnvExample],
+];
+
+function main(): void {
+  const name = process.argv[2];
+  const services = JSON.parse(read(SERVICES_FILE)) as Record<string, edits.ServicePorts>;
+  const taken = [...Object.keys(services), ...readdirSync(join(ROOT, 'apps')), ...readdirSync(join(ROOT, 'libs'))];
+  const reason = invalidNameReason(name, taken);
+  if (reason || !name) fail(reason ?? 'no name');
+
+  const { name: project, version } = JSON.parse(read('package.json')) as { name: string; version: string };
+  const service: edits.NewService = { ...namesOf(name), ports: edits.nextPorts(services), project, version };
+  const values = placeholders(service, migrationTimestamp(new Date()));
+  const files = templateFiles(TEMPLATE).map((template) => ({
+    template,
+    target: fillPlaceholders(relative(TEMPLATE, template), values).replace(/\.tpl$/, ''),
+  }));
+  const existing = files.filter(({ target }) => existsSync(join(ROOT, target)));
+  if (existing.length) fail(`these files exist already: ${existing.map(({ target }) => target).join(', ')}`);
+
+  // Compute every edit before writing anything, so a file that is not as expected leaves the repository untouched.
+  const edited = EDITS.map(([file, edit]) => [file, edit(read(file), service)] as const);
+  for (const { template, target } of files) {
+    mkdirSync(dirname(join(ROOT, target)), { recursive: true });
+    writeFileSync(join(ROOT, target), fillPlaceholders(readFileSync(template, 'utf8'), values));
+  }
+  for (const [file, text] of edited) writeFileSync(join(ROOT, file), text);
+
+  const written = [...files.map(({ target }) => target), ...edited.map(([file]) => file)];
+  // Long names make long lines; let Prettier wrap them as it does everywhere else. (Migrations are ignored by it.)
+  run(['node_modules/prettier/bin/prettier.cjs', '--write', '--ignore-unknown', '--log-level', 'warn', ...written]);
+  run(['tools/prisma-generate.mts']);
+
+  console.log(`Created the ${name} service (HTTP ${service.ports.httpPort}, RPC ${service.ports.rpcPort}):`);
+  for (const file of written) console.log(`  ${existsSync(join(ROOT, file)) ? file : `${file} (missing?)`}`);
+  console.log(`
+Next:
+  npm run build && npm test         build it and run its unit test with the others
+  npm run dev                       run everything; then POST http://localhost:3000/${name} {"name":"first"}
+                                    and find the trace in Jaeger (docker compose up) under service "${name}"
+  Replace the example (${service.pascal}Item) with your model: edit apps/${name}/prisma/schema.prisma, then
+  npm run db:migration:new -- ${name} <migration_name>
+
+gRPC: not generated. TRANSPORT=tcp, nats and rmq work as is. TRANSPORT=grpc needs a .proto for the service:
+  libs/contracts/src/grpc/${name}.proto, its entries in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, and
+  npm run proto:generate. Until then the gateway and ${name} refuse to start on gRPC, naming the missing .proto.`);
+}
+
+/** Every file under the template folder. */
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? templateFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+function read(file: string): string {
+  return readFileSync(join(ROOT, file), 'utf8');
+}
+
+function run(args: string[]): void {
+  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+}
+
+function fail(message: string): never {
+  console.error(`new:service: ${message}`);
+  process.exit(1);
+}
+
+main();
