@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_NAMES } from '@app/config';
+import { unconventionalAttributes } from '@app/tracing/testing';
 import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { SpanTree } from './support/span-tree';
@@ -186,6 +187,11 @@ describe(`the generated ${SERVICE} service, called through the gateway`, () => {
     expect(insert[0].service).toBe(SERVICE);
     expect(insert[0].attributes['db.system.name']).toBe('postgresql');
     expect(tree.isDescendant(insert[0], method)).toBe(true);
+  });
+
+  it('names every attribute after the semantic conventions or a documented app.* key, in its spans too', () => {
+    expect(tree.spans.filter((span) => span.service === SERVICE).length).toBeGreaterThanOrEqual(3);
+    expect(unconventionalAttributes(tree.spans)).toEqual([]);
   });
 
   it("logs the item's creation with the caller's trace id and the method's span id", () => {
