@@ -11,10 +11,12 @@ import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { SpanTree } from './support/span-tree';
 import { Stack, appEntry } from './support/stack';
-import { newTraceparent } from './support/traceparent';
 
 const ROOT = join(__dirname, '..');
 const SERVICE = 'inventory';
+// The README's "Add a service" commands, run as written (the call against the test's gateway port).
+const README_GENERATE = 'npm run new:service -- inventory';
+const README_CALL = `curl -si -XPOST localhost:3000/inventory -H 'content-type: application/json' -H 'traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' -d '{"name":"first crate"}'`;
 /** What the copy leaves out: installed, built and local state. node_modules is linked instead. */
 const NOT_COPIED = new Set(['node_modules', 'dist', '.data', '.git', '.tools', 'coverage']);
 
@@ -50,7 +52,7 @@ beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'new-service-'));
   cpSync(ROOT, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(ROOT, source)) });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
-  generatorOutput = await mustRun(copy, 'npm', ['run', 'new:service', '--', SERVICE]);
+  generatorOutput = await mustRun(copy, 'bash', ['-c', README_GENERATE]);
   await mustRun(copy, 'npm', ['run', 'build']);
 }, 240_000);
 
@@ -125,7 +127,8 @@ describe(`the generated ${SERVICE} service on gRPC, which it has no .proto for`,
 });
 
 describe(`the generated ${SERVICE} service, called through the gateway`, () => {
-  const caller = newTraceparent();
+  // The caller's span, from the traceparent in README_CALL.
+  const caller = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
   let response: { status: number; body: { id: string; name: string; createdAt: string } };
   let tree: SpanTree;
 
@@ -134,12 +137,14 @@ describe(`the generated ${SERVICE} service, called through the gateway`, () => {
       otlpEndpoint: receiver.endpoint,
       repository: { root: copy, services: [...SERVICE_NAMES, SERVICE] },
     }).start();
-    const reply = await fetch(`${stack.gatewayUrl}/${SERVICE}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', traceparent: caller.header },
-      body: JSON.stringify({ name: 'first crate' }),
-    });
-    response = { status: reply.status, body: (await reply.json()) as typeof response.body };
+    const output = await mustRun(copy, 'bash', [
+      '-c',
+      README_CALL.replace('localhost:3000', new URL(stack.gatewayUrl).host),
+    ]);
+    // curl -i: the status line, the headers, a blank line, the body.
+    const [head, body] = output.split(/\r?\n\r?\n/, 2);
+    response = { status: Number(head.split(' ')[1]), body: JSON.parse(body) as typeof response.body };
+    expect(head).toMatch(new RegExp(`^traceresponse: 00-${caller.traceId}-[0-9a-f]{16}-01\r?$`, 'mi'));
     // Each app exports on its own schedule; the gateway's SERVER span ends only once the response is sent.
     const expected = [`gateway:POST /${SERVICE}`, `gateway:${SERVICE}.create`, `${SERVICE}:prisma:client:db_query`];
     const spans = await receiver.waitForTrace(caller.traceId, (received) => {

@@ -23,6 +23,7 @@ const COMPOSE_VALIDATION = {
 
 const QUICKSTART = 'test/readme-quickstart.e2e-spec.ts';
 const DB_SCRIPTS = 'tools/db/readme-scripts.spec.ts';
+const NEW_SERVICE = 'test/new-service.e2e-spec.ts';
 const NATS_REPLICAS = 'TRANSPORT=nats USER_REPLICAS=2 ORDER_REPLICAS=2 npm run dev';
 
 const COVERAGE: Record<string, Coverage> = {
@@ -41,6 +42,9 @@ const COVERAGE: Record<string, Coverage> = {
     why: 'the same system with USER_REPLICAS and ORDER_REPLICAS at their default, 1: the first process of each',
     runBy: QUICKSTART,
   },
+  'npm run new:service -- inventory': { runBy: NEW_SERVICE },
+  [`curl -si -XPOST localhost:3000/inventory -H 'content-type: application/json' -H 'traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' -d '{"name":"first crate"}'`]:
+    { runBy: NEW_SERVICE },
   'npm run db:migrate': { runBy: DB_SCRIPTS },
   'npm run db:migration:new -- order add_notes': { runBy: DB_SCRIPTS },
   'npm run db:migration:check': { runBy: DB_SCRIPTS },
