@@ -50,10 +50,12 @@ export async function runMacro(
         await stack.stop();
       }
     }
-  } finally {
+  } catch (error) {
     await sink.stop();
+    throw error;
   }
-  return { load, apps, exportedBytes: sink.bytes };
+  const { bytes } = await sink.stop();
+  return { load, apps, exportedBytes: bytes };
 }
 
 function baseEnv(options: MacroOptions, databases: Databases): NodeJS.ProcessEnv {
