@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       log(`system benchmark: ${settings.rounds} round(s) of ${settings.modes.join(', ')}; app logs in ${logDir}`);
       const macro = await runMacro(databases, { ...settings, logDir }, log);
       Object.assign(report, { load: macro.load, apps: macro.apps });
+      log(`the OTLP receiver got ${(macro.exportedBytes / 1e6).toFixed(1)} MB of spans`);
     } finally {
       await databases.stop();
     }
