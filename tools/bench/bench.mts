@@ -4,6 +4,7 @@
 //   node tools/bench/bench.mts [--quick] [--rounds 3] [--seconds 10] [--warmup 3] [--connections 8]
 //                              [--modes off,on] [--no-build] [--micro-only] [--no-micro] [--log-level info]
 //                              [--cpu-prof]   (each app writes a V8 CPU profile to bench/results/tmp/profiles)
+//                              [--report-only] (rewrites latest.md from latest.json and findings.md; measures nothing)
 //
 // A full run writes bench/results/latest.{md,json}, which the README quotes; --quick (CI's smoke run of the harness)
 // and partial runs write to bench/results/tmp/. Timings are reported, never asserted: the run fails only when the
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     'no-micro': { type: 'boolean', default: false },
     'micro-only': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 
@@ -90,7 +92,21 @@ function build(): void {
   if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal})`);
 }
 
+/** The tables of the last full run again, with findings.md as it is now: for when only the findings changed. */
+function rewriteReport(): void {
+  const latest = join(ROOT, 'bench/results/latest.json');
+  const report = JSON.parse(readFileSync(latest, 'utf8')) as RunReport;
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), markdownReport(report, findings()));
+  log(`rewrote bench/results/latest.md from ${latest}`);
+}
+
+function findings(): string | undefined {
+  const file = join(ROOT, 'bench/results/findings.md');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
 async function main(): Promise<void> {
+  if (args['report-only']) return rewriteReport();
   const started = performance.now();
   if (!args['no-build']) build();
   mkdirSync(logDir, { recursive: true });
@@ -111,8 +127,7 @@ async function main(): Promise<void> {
     log(`micro-benchmarks: ${microTiming.samples} samples of ${microTiming.ops} operations per variant`);
     report.micro = await runMicro(microTiming);
   }
-  const findingsFile = join(ROOT, 'bench/results/findings.md');
-  const markdown = markdownReport(report, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined);
+  const markdown = markdownReport(report, findings());
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(join(outputDir, 'latest.md'), markdown);
   writeFileSync(
