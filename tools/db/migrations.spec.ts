@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { SERVICE_NAMES, envPrefix } from '@app/config';
-import { Client } from 'pg';
+import { query } from './query';
 
 const DB_TOOLS = __dirname;
 const ROOT = join(__dirname, '..', '..');
@@ -62,16 +62,6 @@ async function stop(embedded: Embedded | undefined): Promise<number | null> {
   embedded.process.kill('SIGTERM');
   const [code] = (await exit) as [number | null];
   return code;
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 const COLUMNS_SQL = `

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { extractCommands } from '../checks/doc-commands';
 import { AppProcess } from '../../test/support/app-process';
 import { type RepoCopy, copyRepo } from '../../test/support/repo-copy';
+import { query } from './query';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -36,16 +36,6 @@ function committedMigrations(root: string, service: 'user' | 'order'): string[] 
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 /** A database nobody else uses: a new name on E2E_DATABASE_URL's server (migrate creates it), else an embedded one. */
