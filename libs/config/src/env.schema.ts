@@ -93,7 +93,7 @@ export const envSchema = z.object({
 
   /**
    * Comma-separated baggage keys a client may send through the gateway to the services. They become attributes of
-   * every span, so they should be `app.*` keys listed in libs/tracing/src/app-attributes.ts.
+   * each process's entry span (whatever library made it), so they should be `app.*` keys listed in libs/tracing/src/app-attributes.ts.
    */
   BAGGAGE_ALLOWLIST: commaSeparated,
 

@@ -50,7 +50,7 @@ export function isOwnScope(scope: string): boolean {
 /**
  * Attribute keys that break the template's naming rule, one line per span and key, naming both. On spans of our own
  * tracers every key must be conventional. Other libraries' spans name their own attributes, but an `app.*` key on
- * them can only come from us (baggage copied onto every span), so it must be a documented one.
+ * them can only come from us (baggage copied onto entry spans), so it must be a documented one.
  */
 export function unconventionalAttributes(spans: readonly SpanAttributes[]): string[] {
   return spans.flatMap((span) =>
