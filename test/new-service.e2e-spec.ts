@@ -1,65 +1,40 @@
 // `npm run new:service` end to end, in a copy of this repository: generate a service, build the copy, run it next to
 // the other apps, call its pattern through the gateway, and follow the trace from the caller into its database.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SERVICE_NAMES } from '@app/config';
 import { unconventionalAttributes } from '@app/tracing/testing';
 import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import { type RepoCopy, copyRepo } from './support/repo-copy';
+import { mustRun, parseCurlResponse, run } from './support/run';
 import { SpanTree } from './support/span-tree';
 import { Stack, appEntry } from './support/stack';
 
-const ROOT = join(__dirname, '..');
 const SERVICE = 'inventory';
 // The README's "Add a service" commands, run as written (the call against the test's gateway port).
 const README_GENERATE = 'npm run new:service -- inventory';
 const README_CALL = `curl -si -XPOST localhost:3000/inventory -H 'content-type: application/json' -H 'traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' -d '{"name":"first crate"}'`;
-/** What the copy leaves out: installed, built and local state. node_modules is linked instead. */
-const NOT_COPIED = new Set(['node_modules', 'dist', '.data', '.git', '.tools', 'coverage']);
-
-const execFileAsync = promisify(execFile);
-
-/** Runs a command in the copy; resolves with its exit code and output, whether it succeeded or not. */
-async function runIn(cwd: string, command: string, args: string[]) {
-  try {
-    const { stdout, stderr } = await execFileAsync(command, args, { cwd, maxBuffer: 32 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-/** Like runIn, but fails the test with the command's output unless it succeeded. */
-async function mustRun(cwd: string, command: string, args: string[]): Promise<string> {
-  const result = await runIn(cwd, command, args);
-  if (result.code !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
 
 const receiver = new OtlpReceiver();
+let repository: RepoCopy | undefined;
 let copy: string;
 let generatorOutput: string;
 let stack: Stack | undefined;
 
 beforeAll(async () => {
   await receiver.start();
-  copy = mkdtempSync(join(tmpdir(), 'new-service-'));
-  cpSync(ROOT, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(ROOT, source)) });
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
-  generatorOutput = await mustRun(copy, 'bash', ['-c', README_GENERATE]);
-  await mustRun(copy, 'npm', ['run', 'build']);
+  // The generator and the build write the Prisma clients the copy lacks.
+  repository = copyRepo();
+  copy = repository.dir;
+  generatorOutput = await mustRun('bash', ['-c', README_GENERATE], { cwd: copy });
+  await mustRun('npm', ['run', 'build'], { cwd: copy });
 }, 240_000);
 
 afterAll(async () => {
   await stack?.stop();
   await receiver.stop();
-  if (copy) rmSync(copy, { recursive: true, force: true });
+  repository?.remove();
 });
 
 describe('npm run new:service', () => {
@@ -76,7 +51,7 @@ describe('npm run new:service', () => {
   ])('refuses %s, and changes nothing', async (name, reason) => {
     const registry = readFileSync(join(copy, 'libs/config/src/services.json'), 'utf8');
 
-    const result = await runIn(copy, 'npm', ['run', 'new:service', '--', name]);
+    const result = await run('npm', ['run', 'new:service', '--', name], { cwd: copy });
 
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(reason);
@@ -87,7 +62,7 @@ describe('npm run new:service', () => {
     const jest = join(copy, 'node_modules/jest/bin/jest.js');
     const specs = [`apps/${SERVICE}`, 'tools/checks', 'libs/config', 'tools/infra', 'tools/new-service'];
 
-    const result = await runIn(copy, process.execPath, [jest, ...specs, '--selectProjects', 'unit']);
+    const result = await run(process.execPath, [jest, ...specs, '--selectProjects', 'unit'], { cwd: copy });
 
     expect({ code: result.code, output: result.stderr }).toEqual({ code: 0, output: expect.any(String) });
     expect(result.stderr).toContain(`PASS unit apps/${SERVICE}/src/${SERVICE}/${SERVICE}.service.spec.ts`);
@@ -99,15 +74,15 @@ describe('npm run new:service', () => {
     const eslint = join(copy, 'node_modules/eslint/bin/eslint.js');
     const prettier = join(copy, 'node_modules/prettier/bin/prettier.cjs');
 
-    const lint = await runIn(copy, process.execPath, [eslint, '--max-warnings', '0', ...written]);
-    const format = await runIn(copy, process.execPath, [prettier, '--check', '.']);
+    const lint = await run(process.execPath, [eslint, '--max-warnings', '0', ...written], { cwd: copy });
+    const format = await run(process.execPath, [prettier, '--check', '.'], { cwd: copy });
 
     expect([lint.code, lint.stdout]).toEqual([0, '']);
     expect([format.code, format.stderr]).toEqual([0, '']);
   }, 120_000);
 
   it('writes a first migration that matches its schema', async () => {
-    const result = await runIn(copy, process.execPath, ['tools/db/migration-diff.mts', SERVICE, '--exit-code']);
+    const result = await run(process.execPath, ['tools/db/migration-diff.mts', SERVICE, '--exit-code'], { cwd: copy });
 
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
   }, 60_000);
@@ -137,14 +112,10 @@ describe(`the generated ${SERVICE} service, called through the gateway`, () => {
       otlpEndpoint: receiver.endpoint,
       repository: { root: copy, services: [...SERVICE_NAMES, SERVICE] },
     }).start();
-    const output = await mustRun(copy, 'bash', [
-      '-c',
-      README_CALL.replace('localhost:3000', new URL(stack.gatewayUrl).host),
-    ]);
-    // curl -i: the status line, the headers, a blank line, the body.
-    const [head, body] = output.split(/\r?\n\r?\n/, 2);
-    response = { status: Number(head.split(' ')[1]), body: JSON.parse(body) as typeof response.body };
-    expect(head).toMatch(new RegExp(`^traceresponse: 00-${caller.traceId}-[0-9a-f]{16}-01\r?$`, 'mi'));
+    const call = README_CALL.replace('localhost:3000', new URL(stack.gatewayUrl).host);
+    const { status, headers, body } = parseCurlResponse(await mustRun('bash', ['-c', call], { cwd: copy }));
+    response = { status, body: JSON.parse(body) as typeof response.body };
+    expect(headers.traceresponse).toMatch(new RegExp(`^00-${caller.traceId}-[0-9a-f]{16}-01$`));
     // Each app exports on its own schedule; the gateway's SERVER span ends only once the response is sent.
     const expected = [`gateway:POST /${SERVICE}`, `gateway:${SERVICE}.create`, `${SERVICE}:prisma:client:db_query`];
     const spans = await receiver.waitForTrace(caller.traceId, (received) => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { freePort } from './support/ports';
 import { SpanTree } from './support/span-tree';
 import { Stack } from './support/stack';
 import { TcpProxy } from './support/tcp-proxy';
+import { query } from '../tools/db/query';
 import { expectErrorBody } from './support/error-body';
 import { newTraceparent } from './support/traceparent';
 import { waitUntil } from './support/wait';
@@ -41,18 +41,12 @@ async function createUser(): Promise<string> {
 const orderCount = async (userId: string) => (await call('GET', `/users/${userId}`)).body.orderCount;
 
 /** The outbox rows of one order, read from the order service's database. */
-async function outboxRows(orderId: string): Promise<{ attempts: number; published: boolean }[]> {
-  const client = new Client({ connectionString: stack.env.ORDER_DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ attempts: number; published: boolean }>(
-      `SELECT attempts, published_at IS NOT NULL AS published FROM outbox_events WHERE payload->>'orderId' = $1`,
-      [orderId],
-    );
-    return rows;
-  } finally {
-    await client.end();
-  }
+function outboxRows(orderId: string): Promise<{ attempts: number; published: boolean }[]> {
+  return query(
+    stack.env.ORDER_DATABASE_URL!,
+    `SELECT attempts, published_at IS NOT NULL AS published FROM outbox_events WHERE payload->>'orderId' = $1`,
+    [orderId],
+  );
 }
 
 const logsAbout = (app: string, orderId: string) =>

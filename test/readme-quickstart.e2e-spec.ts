@@ -3,22 +3,20 @@
 // replicas per service. The commands are written here verbatim, and the first test fails if the README no longer
 // shows them, so they cannot drift apart. Only what a developer could not avoid changing is changed: the ports
 // (free ones, so nothing else on the machine collides) and the OTLP endpoint (the test's receiver).
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { extractCommands } from '../tools/checks/doc-commands';
 import { AppProcess } from './support/app-process';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
 import { freePort, freePortForReplicas } from './support/ports';
 import { type RepoCopy, copyRepo } from './support/repo-copy';
+import { mustRun, parseCurlResponse } from './support/run';
 import { SpanTree } from './support/span-tree';
 import { newTraceparent, parseTraceHeader } from './support/traceparent';
 import { waitUntil } from './support/wait';
 
 const ROOT = join(__dirname, '..');
-const execFileAsync = promisify(execFile);
 
 const DEV = 'npm run dev';
 const DEV_NATS_REPLICAS = 'TRANSPORT=nats USER_REPLICAS=2 ORDER_REPLICAS=2 npm run dev';
@@ -37,11 +35,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function asRun(command: string, gatewayPort: number, userId?: string): string {
   const rewritten = command.replace('localhost:3000', `localhost:${gatewayPort}`);
   return userId ? rewritten.replace('"userId":"5b0e…"', `"userId":"${userId}"`) : rewritten;
-}
-
-async function shell(command: string): Promise<string> {
-  const { stdout } = await execFileAsync('bash', ['-c', command]);
-  return stdout;
 }
 
 /** Ports for everything `npm run dev` opens (tools/run.mts and libs/config read these variables). */
@@ -150,21 +143,11 @@ describe(`${DEV}, then "Try it"`, () => {
     dev = startDev(DEV, copy, devEnvironment(ports, receiver.endpoint));
     await waitReady(dev, `http://127.0.0.1:${ports.GATEWAY_PORT}`);
 
-    user = JSON.parse(await shell(asRun(CREATE_USER, Number(ports.GATEWAY_PORT)))) as Record<string, unknown>;
-    const raw = await shell(asRun(CREATE_ORDER, Number(ports.GATEWAY_PORT), String(user.id)));
-    // curl -i: status line, headers, a blank line, the body.
-    const [head, body] = raw.split(/\r\n\r\n/, 2);
-    const [statusLine, ...headerLines] = head.split('\r\n');
-    orderResponse = {
-      status: Number(/^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1]),
-      headers: Object.fromEntries(
-        headerLines.map((line) => {
-          const colon = line.indexOf(':');
-          return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
-        }),
-      ),
-      body: JSON.parse(body) as Record<string, unknown>,
-    };
+    const gatewayPort = Number(ports.GATEWAY_PORT);
+    user = JSON.parse(await mustRun('bash', ['-c', asRun(CREATE_USER, gatewayPort)])) as Record<string, unknown>;
+    const raw = await mustRun('bash', ['-c', asRun(CREATE_ORDER, gatewayPort, String(user.id))]);
+    const { status, headers, body } = parseCurlResponse(raw);
+    orderResponse = { status, headers, body: JSON.parse(body) as Record<string, unknown> };
   }, 600_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SERVICE_NAMES } from '@app/config';
 
 const ROOT = join(__dirname, '..', '..');
 const LINKED = ['node_modules', '.tools'];
@@ -41,7 +42,7 @@ export function copyRepo({ generated = false }: { generated?: boolean } = {}): R
       if (existsSync(join(ROOT, link))) symlinkSync(join(ROOT, link), join(dir, link));
     }
     if (generated) {
-      for (const app of ['user', 'order']) {
+      for (const app of SERVICE_NAMES) {
         const client = join('apps', app, 'src', 'generated');
         if (!existsSync(join(ROOT, client))) throw new Error(`${client} is missing: run \`npm run build\` first`);
         cpSync(join(ROOT, client), join(dir, client), { recursive: true });

@@ -1,13 +1,13 @@
 // The README's database commands, run verbatim through npm as a developer types them: `npm run db:migrate` against
 // throwaway databases, `npm run db:migration:check` on this checkout, and `npm run db:migration:new -- order
 // add_notes` after a schema change, in a throwaway copy of the repository so no migration is left behind here.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCommands } from '../checks/doc-commands';
 import { AppProcess } from '../../test/support/app-process';
 import { type RepoCopy, copyRepo } from '../../test/support/repo-copy';
+import { runShell } from '../../test/support/run';
 import { query } from './query';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,21 +15,6 @@ const ROOT = join(__dirname, '..', '..');
 const MIGRATE = 'npm run db:migrate';
 const CHECK = 'npm run db:migration:check';
 const NEW_MIGRATION = 'npm run db:migration:new -- order add_notes';
-
-type Result = { code: number | null; stdout: string; stderr: string };
-
-/** Runs a command line as a shell does, in `cwd`, with `env` over this process's environment. */
-function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function committedMigrations(root: string, service: 'user' | 'order'): string[] {
   return readdirSync(join(root, 'apps', service, 'prisma', 'migrations'), { withFileTypes: true })
@@ -73,7 +58,10 @@ describe('the README database commands', () => {
   it(`${MIGRATE} applies every migration of both services to the databases in USER_/ORDER_DATABASE_URL`, async () => {
     const [user, order] = await Promise.all([throwawayDatabase('user'), throwawayDatabase('order')]);
     try {
-      const result = await sh(MIGRATE, ROOT, { USER_DATABASE_URL: user.url, ORDER_DATABASE_URL: order.url });
+      const result = await runShell(MIGRATE, {
+        cwd: ROOT,
+        env: { USER_DATABASE_URL: user.url, ORDER_DATABASE_URL: order.url },
+      });
       expect(result).toMatchObject({ code: 0 });
       for (const service of ['user', 'order'] as const) {
         expect(result.stdout).toContain(`${service}: applied ${committedMigrations(ROOT, service).join(', ')}\n`);
@@ -94,7 +82,7 @@ describe('the README database commands', () => {
   });
 
   it(`${CHECK} passes on this checkout: every schema.prisma matches its migrations`, async () => {
-    const result = await sh(CHECK, ROOT);
+    const result = await runShell(CHECK, { cwd: ROOT });
     // npm's own warnings (about the machine's npm config) are not the tool's.
     const toolErrors = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm warn '));
     expect({ code: result.code, toolErrors }).toEqual({ code: 0, toolErrors: [] });
@@ -116,14 +104,14 @@ describe('the README database commands', () => {
     afterAll(() => copy?.remove());
 
     it(`${CHECK} fails and prints the missing SQL`, async () => {
-      const result = await sh(CHECK, copy.dir);
+      const result = await runShell(CHECK, { cwd: copy.dir });
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/ALTER TABLE "orders" ADD COLUMN\s+"notes" TEXT/);
     });
 
     it(`${NEW_MIGRATION} writes the migration that adds the column`, async () => {
       const before = committedMigrations(copy.dir, 'order');
-      const result = await sh(NEW_MIGRATION, copy.dir);
+      const result = await runShell(NEW_MIGRATION, { cwd: copy.dir });
       expect(result.code).toBe(0);
       const added = committedMigrations(copy.dir, 'order').filter((name) => !before.includes(name));
       expect(added).toEqual([expect.stringMatching(/^\d{14}_add_notes$/)]);
