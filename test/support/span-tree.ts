@@ -26,11 +26,11 @@ export class SpanTree {
     return this.spans.find((candidate) => candidate.spanId === span.parentSpanId);
   }
 
-  /** True when `ancestor` is on the path from `span` to the root. */
   childrenOf(span: ReceivedSpan): ReceivedSpan[] {
     return this.spans.filter((candidate) => candidate.parentSpanId === span.spanId);
   }
 
+  /** True when `ancestor` is on the path from `span` to the root. */
   isDescendant(span: ReceivedSpan, ancestor: ReceivedSpan): boolean {
     for (let parent = this.parentOf(span); parent; parent = this.parentOf(parent)) {
       if (parent.spanId === ancestor.spanId) return true;

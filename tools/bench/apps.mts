@@ -2,12 +2,12 @@
 // from spawn to its first ready answer on /health/ready: that is the cold start the report shows. Their logs go to
 // files, as in production, so the bench process does not spend the shared CPU reading them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { stopChild } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const APPS = ['user', 'order', 'gateway'] as const;
@@ -92,13 +92,6 @@ async function waitReady(url: string, child: ChildProcess, describe: () => strin
     await delay(10);
   }
   throw new Error(`not ready within ${READY_TIMEOUT_MS} ms: ${describe()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** A loopback port free now (bound to port 0, then released). */

@@ -2,11 +2,11 @@
 // (as `npm start` uses them), or else an in-memory embedded PostgreSQL (PGlite) per service, each in a process of its
 // own so it never shares an event loop with the load generator. Migrated before the first app starts.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { migrate } from '../db/migrate.mts';
 import { SERVICES, type Service, urlVariable } from '../db/schema-engine.mts';
+import { stopChild } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -50,10 +50,4 @@ async function startEmbedded(): Promise<{ child: ChildProcess; url: string }> {
     return { child, url: (JSON.parse(line) as { url: string }).url };
   }
   throw new Error('the embedded PostgreSQL exited before it was ready');
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  await once(child, 'exit');
 }

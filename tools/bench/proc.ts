@@ -1,6 +1,8 @@
 // CPU time and memory of a process, read from Linux's /proc. Read directly rather than with `pidusage`: we need
 // cumulative CPU seconds and the kernel's peak RSS (VmHWM), which /proc gives exactly, and pidusage reports a CPU
 // percentage over its own sampling interval and the current RSS only.
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second, the unit of utime and stime. 100 on every mainstream Linux (getconf CLK_TCK). */
@@ -38,4 +40,12 @@ export function processUsage(pid: number): ProcessUsage {
     peakRssMb: statusMebibytes(status, 'VmHWM'),
     rssMb: statusMebibytes(status, 'VmRSS'),
   };
+}
+
+/** Stops a child with SIGTERM and waits for it to exit; one that has exited already is left alone. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }
