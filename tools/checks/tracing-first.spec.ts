@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_NAME } from '../infra/stack';
 
 const APPS = join(__dirname, '..', '..', 'apps');
-const PROJECT_NAME = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string })
-  .name;
 
 /** The first statement of a file, comments and blank lines skipped. */
 function firstStatement(source: string): string {

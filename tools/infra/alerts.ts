@@ -1,7 +1,7 @@
 // The Prometheus alerting rules (docker/prometheus/alerts.yml): their PromQL, and the metrics they read from the apps.
 // Used by alerts.spec.ts and by the end-to-end test that scrapes the running apps' /metrics.
 import { join } from 'node:path';
-import { baseMetricName, isAppMetric, promqlReferences } from './dashboard';
+import { appMetricNames } from './dashboard';
 import { ROOT, readYaml } from './stack';
 
 export const ALERT_RULES = join(ROOT, 'docker', 'prometheus', 'alerts.yml');
@@ -27,12 +27,5 @@ export function alertRules(file: RuleFile = loadAlertRules()): AlertRule[] {
 
 /** The distinct metrics the rules read from the apps, as base names, sorted (see dashboardMetricNames). */
 export function alertMetricNames(path: string = ALERT_RULES): string[] {
-  const names = new Set<string>();
-  for (const rule of alertRules(loadAlertRules(path))) {
-    for (const series of promqlReferences(rule.expr).metrics) {
-      const metric = baseMetricName(series);
-      if (isAppMetric(metric)) names.add(metric);
-    }
-  }
-  return [...names].sort();
+  return appMetricNames(alertRules(loadAlertRules(path)).map(({ expr }) => expr));
 }

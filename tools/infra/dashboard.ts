@@ -310,8 +310,13 @@ function splitTopLevel(text: string): string[] {
  * Collector's (`traces_span_metrics_*`, `otelcol_*`) are left out: the apps do not export those.
  */
 export function dashboardMetricNames(path: string = RED_DASHBOARD): string[] {
+  return appMetricNames(dashboardQueries(loadDashboard(path)).map(({ expr }) => expr));
+}
+
+/** The distinct metrics a set of PromQL expressions reads from the apps, as base names, sorted. */
+export function appMetricNames(exprs: readonly string[]): string[] {
   const names = new Set<string>();
-  for (const { expr } of dashboardQueries(loadDashboard(path))) {
+  for (const expr of exprs) {
     for (const series of promqlReferences(expr).metrics) {
       const metric = baseMetricName(series);
       if (isAppMetric(metric)) names.add(metric);

@@ -60,7 +60,7 @@ export const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
   GATEWAY_PORT: port.default(3000),
-  // Each service's <NAME>_HTTP_PORT, _RPC_HOST, _RPC_PORT and _DATABASE_URL: see serviceVariables below.
+  // Each service's <NAME>_HTTP_PORT, _RPC_HOST, _RPC_PORT and _DATABASE_URL: see serviceVariables above.
   ...serviceVariables(),
   /** Address the RPC servers bind to; 0.0.0.0 inside containers. */
   RPC_BIND_HOST: z.string().min(1).default('127.0.0.1'),

@@ -17,8 +17,9 @@ const WATCHED_ATTRIBUTES = new Set([...URL_ATTRIBUTES, ...QUERY_ATTRIBUTES, ...H
 
 /**
  * Takes credentials out of span attributes before export. @opentelemetry/instrumentation-http redacts only a few
- * signed-URL parameters in `url.query`, and @opentelemetry/instrumentation-nestjs-core records the raw
- * `req.originalUrl` as `url.full` with no option to change it, so `?access_token=…` would reach the tracing backend.
+ * signed-URL parameters, by exact name, in `url.query` and `url.full`; the list in @app/redaction is matched without
+ * regard to case, brackets or percent-encoding, and also covers what other instrumentations (or a user's spans) record,
+ * so `?access_token=…` never reaches the tracing backend.
  * Runs when a span starts (attributes given to startSpan) and again when it is ending (attributes set later);
  * `onEnding` is still experimental in the SDK, hence both.
  */

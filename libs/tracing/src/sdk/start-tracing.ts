@@ -46,7 +46,7 @@ let tracerProvider: TracerProvider | undefined;
 let meterProvider: MeterProvider | undefined;
 
 /**
- * Starts the OpenTelemetry Node SDK. Must run before @nestjs/core, express, pg or pino are required,
+ * Starts the OpenTelemetry SDK. Must run before any module of load-order.ts's INSTRUMENTED_MODULES is required,
  * because instrumentations patch modules as they load: each app's `main.ts` imports its `tracing.ts` first.
  * Honours the standard OTEL_* variables (OTEL_SDK_DISABLED, OTEL_EXPORTER_OTLP_*, OTEL_BSP_*, OTEL_TRACES_SAMPLER…).
  */

@@ -31,9 +31,11 @@ function semconvRegistry(): { keys: ReadonlySet<string>; prefixes: readonly stri
   return { keys, prefixes };
 }
 
-const registry = semconvRegistry();
+// Built on first use: the incubating entry is large, and most specs that import the testing helpers never need it.
+let registry: ReturnType<typeof semconvRegistry> | undefined;
 
 export function isSemconvKey(key: string): boolean {
+  registry ??= semconvRegistry();
   return registry.keys.has(key) || registry.prefixes.some((prefix) => key.startsWith(prefix) && key !== prefix);
 }
 
