@@ -27,7 +27,7 @@ const NEW_SERVICE = 'test/new-service.e2e-spec.ts';
 const NATS_REPLICAS = 'TRANSPORT=nats USER_REPLICAS=2 ORDER_REPLICAS=2 npm run dev';
 
 const COVERAGE: Record<string, Coverage> = {
-  'npm install': { runBy: '.ci/run' },
+  'npm ci': { runBy: '.ci/run' },
   'npm test': { runBy: '.ci/run' },
   'docker compose up --build': COMPOSE_VALIDATION,
   'docker compose down -v': COMPOSE_VALIDATION,

@@ -185,7 +185,7 @@ export function addToHealthcheck(source: string, { name, constant, ports }: NewS
   return `${source.slice(0, end + 1)}${entry}${source.slice(end + 1)}`;
 }
 
-/** docker/Dockerfile: its Prisma schema before `npm install`, whose postinstall generates every service's client. */
+/** docker/Dockerfile: its Prisma schema before `npm ci`, whose postinstall generates every service's client. */
 export function addToDockerfile(source: string, { name }: NewService): string {
   const lines = `COPY apps/${name}/prisma apps/${name}/prisma\nCOPY apps/${name}/prisma.config.ts apps/${name}/\n`;
   return insertAfterLast(source, 'docker/Dockerfile', /^COPY apps\/[^/]+\/prisma\.config\.ts .*$/gm, lines);

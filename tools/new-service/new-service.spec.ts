@@ -225,7 +225,7 @@ describe('the edits, on this repository’s files', () => {
     expect(after).toContain("  'stock-level': { variable: 'STOCK_LEVEL_HTTP_PORT', fallback: 3003 },\n};");
   });
 
-  it('copies its Prisma schema into the image before npm install', () => {
+  it('copies its Prisma schema into the image before npm ci', () => {
     const source = read('docker/Dockerfile');
 
     const after = edits.addToDockerfile(source, billing);
