@@ -1,5 +1,5 @@
-// `npm run bench`: builds the apps, runs the system benchmark in each tracing mode (off, on, sampled, backend-down),
-// round after round, then the micro-benchmarks, and writes a markdown table and a JSON file of the medians' samples.
+// `npm run bench`: builds the apps, runs the system benchmark in each tracing mode (off, always_off, on, sampled,
+// backend-down), round after round, then the micro-benchmarks, and writes a markdown table and a JSON file of the medians' samples.
 //
 //   node tools/bench/bench.mts [--quick] [--rounds 3] [--seconds 10] [--warmup 3] [--connections 8]
 //                              [--modes off,on] [--no-build] [--micro-only] [--no-micro] [--log-level info]

@@ -7,6 +7,13 @@ describe('tracingEnv', () => {
     expect(tracingEnv('off', endpoints)).toEqual({ OTEL_SDK_DISABLED: 'true' });
   });
 
+  it('keeps the SDK on but records nothing in `always_off`', () => {
+    expect(tracingEnv('always_off', endpoints)).toEqual({
+      OTEL_TRACES_SAMPLER: 'always_off',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.receiver,
+    });
+  });
+
   it('samples everything to the live receiver in `on`', () => {
     expect(tracingEnv('on', endpoints)).toEqual({
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
