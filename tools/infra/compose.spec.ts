@@ -188,7 +188,9 @@ describe('the limits of docker-compose.yml', () => {
   });
 
   it('gives Jaeger a config with a bounded in-memory store', () => {
-    type JaegerConfig = { extensions: { jaeger_storage: { backends: Record<string, { memory?: { max_traces?: number } }> } } };
+    type JaegerConfig = {
+      extensions: { jaeger_storage: { backends: Record<string, { memory?: { max_traces?: number } }> } };
+    };
     const jaeger = compose.services.jaeger;
     const flag = (jaeger.command as string[]).find((word) => word.startsWith('--config='))!;
     const config = readYaml<JaegerConfig>(mountedAt(jaeger, flag.slice('--config='.length))!);

@@ -22,8 +22,12 @@ describe('docker/Dockerfile', () => {
   });
 
   it('installs only production dependencies, without optional peers or install scripts, in the runtime stage', () => {
-    const install = instructionsOf(stage('runtime'), 'RUN').map(runCommand).find((run) => run.startsWith('npm ci'));
-    expect(install?.split(/\s+/)).toEqual(expect.arrayContaining(['--omit=dev', '--omit=optional', '--ignore-scripts']));
+    const install = instructionsOf(stage('runtime'), 'RUN')
+      .map(runCommand)
+      .find((run) => run.startsWith('npm ci'));
+    expect(install?.split(/\s+/)).toEqual(
+      expect.arrayContaining(['--omit=dev', '--omit=optional', '--ignore-scripts']),
+    );
   });
 
   it('runs the runtime image as a non-root user, with a HEALTHCHECK', () => {
@@ -41,7 +45,11 @@ describe('docker/Dockerfile', () => {
   });
 
   it('reads .dockerignore as Docker does: the dependencies and the build output stay out of the context', () => {
-    expect(['node_modules/pino/index.js', 'dist/apps/gateway', '.env', 'apps/user/src/generated/x.ts'].map((path) => ignored.ignores(path))).toEqual([true, true, true, true]);
+    expect(
+      ['node_modules/pino/index.js', 'dist/apps/gateway', '.env', 'apps/user/src/generated/x.ts'].map((path) =>
+        ignored.ignores(path),
+      ),
+    ).toEqual([true, true, true, true]);
     expect(ignored.ignores('.env.example')).toBe(false);
   });
 });

@@ -21,13 +21,16 @@ const START_TIMEOUT_MS = 60_000;
 
 const runtime = dockerfileStages(join(ROOT, 'docker', 'Dockerfile')).find((stage) => stage.name === 'runtime');
 if (!runtime) throw new Error('docker/Dockerfile has no runtime stage');
-const install = instructionsOf(runtime, 'RUN').map(runCommand).find((command) => command.startsWith('npm ci'));
-if (!install) throw new Error("the runtime stage has no `RUN npm ci`");
+const install = instructionsOf(runtime, 'RUN')
+  .map(runCommand)
+  .find((command) => command.startsWith('npm ci'));
+if (!install) throw new Error('the runtime stage has no `RUN npm ci`');
 const probe = healthcheckCommand(runtime);
 if (probe?.[0] !== 'CMD') throw new Error('the runtime stage has no exec-form HEALTHCHECK');
 
 const dir = mkdtempSync(join(tmpdir(), 'runtime-stage-'));
-const httpPortVariable = (app: string) => (app === 'gateway' ? 'GATEWAY_PORT' : `${app.toUpperCase().replaceAll('-', '_')}_HTTP_PORT`);
+const httpPortVariable = (app: string) =>
+  app === 'gateway' ? 'GATEWAY_PORT' : `${app.toUpperCase().replaceAll('-', '_')}_HTTP_PORT`;
 
 /** Runs the stage's HEALTHCHECK command (its argv, in the stage's WORKDIR) until it exits 0 or the deadline passes. */
 async function waitHealthy(app: string, env: NodeJS.ProcessEnv, child: ChildProcess): Promise<void> {
@@ -74,7 +77,11 @@ async function main(): Promise<void> {
         ORDER_DATABASE_URL: databases.urls.order,
         OTEL_TRACES_EXPORTER: 'none',
       };
-      const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       children.push(child);
       await waitHealthy(app, env, child);
       console.log(`ok ${app}: starts from the runtime stage's node_modules and passes its HEALTHCHECK`);

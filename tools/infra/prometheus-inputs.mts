@@ -80,7 +80,11 @@ export function panelQueries(file: string): PanelQuery[] {
         const linkLabels = [
           ...new Set(links.flatMap((link) => [...link.url.matchAll(/\$\{__field\.labels\.(\w+)/g)].map((m) => m[1]!))),
         ];
-        return { source: `panel "${panel.title}" ${target.refId}`, expr: substitute(target.expr!, dashboard), linkLabels };
+        return {
+          source: `panel "${panel.title}" ${target.refId}`,
+          expr: substitute(target.expr!, dashboard),
+          linkLabels,
+        };
       }),
   );
 }

@@ -12,7 +12,13 @@ import { AppSet, freePort } from '../bench/apps.mts';
 import { startDatabases } from '../bench/databases.mts';
 import { OtlpSink } from '../bench/otlp-sink.mts';
 import { stopChild } from '../bench/proc.ts';
-import { dashboardFiles, panelQueries, promtoolTestSeries, scrapeConfig, variableQueries } from './prometheus-inputs.mts';
+import {
+  dashboardFiles,
+  panelQueries,
+  promtoolTestSeries,
+  scrapeConfig,
+  variableQueries,
+} from './prometheus-inputs.mts';
 import { PrometheusApi } from './prometheus-api.mts';
 import { driveTraffic } from './traffic.mts';
 
@@ -129,7 +135,10 @@ async function checkRules(api: PrometheusApi): Promise<void> {
   const rules = await api.pollRulesEvaluated(DEADLINE_MS);
   check(rules.length > 0, `alerts.yml: ${rules.length} rules loaded`);
   for (const rule of rules) {
-    check(rule.health === 'ok', `alert ${rule.name}: health ${rule.health}${rule.lastError ? ` (${rule.lastError})` : ''}`);
+    check(
+      rule.health === 'ok',
+      `alert ${rule.name}: health ${rule.health}${rule.lastError ? ` (${rule.lastError})` : ''}`,
+    );
   }
 }
 
