@@ -54,6 +54,24 @@ describe('.github/workflows/ci.yml', () => {
     expect(build?.with?.['build-args']).toContain('APP=${{ matrix.app }}');
   });
 
+  it('runs the compose stack for real: validated configs, the README requests, the trace in Jaeger, RED series', () => {
+    const steps = workflow.jobs.stack.steps.map((step) => step.run ?? '').join('\n');
+    const compose = loadCompose();
+    const collectorImage = readFileSync(join(ROOT, 'docker', 'otel-collector', 'Dockerfile'), 'utf8').match(
+      /COLLECTOR_IMAGE=(\S+)/,
+    )![1];
+    expect(steps).toContain(`${collectorImage} validate --config=`);
+    expect(steps).toContain(`${compose.services.prometheus.image} check config /etc/prometheus/prometheus.yml`);
+    expect(steps).toMatch(/docker compose up --build --wait\b/);
+    // The README's order, with the trace id the Jaeger step looks up.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const traceparent = /traceparent: (00-([0-9a-f]{32})-[0-9a-f]{16}-01)/.exec(readme)!;
+    expect(steps).toContain(`traceparent: ${traceparent[1]}`);
+    expect(steps).toContain(`localhost:16686/api/traces/${traceparent[2]}`);
+    for (const app of APPS) expect(steps).toContain(`nest-traced-microservices-${app}`);
+    expect(steps).toContain('localhost:9090/api/v1/query');
+  });
+
   it('pins every action to a version', () => {
     const actions = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.uses).filter(Boolean));
     expect(actions.length).toBeGreaterThan(0);

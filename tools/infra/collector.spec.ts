@@ -32,14 +32,14 @@ type Policy = { name: string; type: string; [settings: string]: unknown };
 const config = readYaml<CollectorConfig>(COLLECTOR_CONFIG);
 const pipelines = Object.entries(config.service.pipelines);
 const names = (components: Components | undefined): string[] => Object.keys(components ?? {});
-/** `traces/in` → `traces`; `otlp/jaeger` → `otlp`. */
+/** `traces/in` → `traces`; `otlp_grpc/jaeger` → `otlp_grpc`. */
 const typeOf = (id: string): string => id.split('/')[0];
 const compose = loadCompose();
 
 type Signal = 'traces' | 'metrics' | 'logs';
 /** The signal each connector type takes in (as an exporter) and puts out (as a receiver). */
 const CONNECTOR_SIGNALS: Record<string, { from: Signal | 'any'; to: Signal | 'same' }> = {
-  spanmetrics: { from: 'traces', to: 'metrics' },
+  span_metrics: { from: 'traces', to: 'metrics' },
   forward: { from: 'any', to: 'same' },
 };
 
@@ -118,8 +118,14 @@ describe('the Collector config', () => {
     const thresholds = byType('latency').map((policy) => (policy.latency as { threshold_ms: number }).threshold_ms);
     expect(thresholds).toHaveLength(1);
     expect(thresholds[0]).toBeGreaterThan(0);
-    const shares = byType('probabilistic').map(
-      (policy) => (policy.probabilistic as { sampling_percentage: number }).sampling_percentage,
+    // `${env:NAME:-default}`: the Collector's own substitution, with the default it falls back to.
+    const shares = byType('probabilistic').map((policy) =>
+      Number(
+        String((policy.probabilistic as { sampling_percentage: number | string }).sampling_percentage).replace(
+          /^\$\{env:\w+:-(\d+)\}$/,
+          '$1',
+        ),
+      ),
     );
     expect(shares).toHaveLength(1);
     expect(shares[0]).toBeGreaterThan(0);
@@ -130,20 +136,29 @@ describe('the Collector config', () => {
   it('computes the span metrics from every span, and sends only sampled traces to Jaeger', () => {
     const sampling = (pipeline: Pipeline) =>
       (pipeline.processors ?? []).some((processor) => /sampl/.test(typeOf(processor)));
-    const feedingSpanmetrics = pipelines.filter(([, pipeline]) => pipeline.exporters?.includes('spanmetrics'));
+    const feedingSpanmetrics = pipelines.filter(([, pipeline]) => pipeline.exporters?.includes('span_metrics'));
     expect(feedingSpanmetrics.map(([id]) => id)).toEqual(['traces/in']);
     for (const [, pipeline] of feedingSpanmetrics) {
       expect(sampling(pipeline)).toBe(false);
       expect(pipeline.receivers).toEqual(['otlp']);
     }
-    const toJaeger = pipelines.filter(([, pipeline]) => pipeline.exporters?.includes('otlp/jaeger'));
+    const toJaeger = pipelines.filter(([, pipeline]) => pipeline.exporters?.includes('otlp_grpc/jaeger'));
     expect(toJaeger).toHaveLength(1);
-    expect(toJaeger[0][1].processors).toEqual(['tail_sampling', 'batch']);
-    // batch after the sampler: it would otherwise split a trace's spans over batches the sampler sees apart.
+    expect(toJaeger[0][1].processors).toEqual(['tail_sampling']);
+  });
+
+  it('uses the component names of current releases: no deprecated alias, no batch processor', () => {
+    // otlp became otlp_grpc (0.144), spanmetrics became span_metrics; batching moved to the exporters' sending queue.
+    const ids = [...names(config.exporters), ...names(config.connectors), ...names(config.processors)];
+    expect(ids.map(typeOf).filter((type) => ['otlp', 'otlphttp', 'spanmetrics', 'batch'].includes(type))).toEqual([]);
+    const jaeger = config.exporters?.['otlp_grpc/jaeger'] as { sending_queue?: { batch?: unknown } };
+    expect(jaeger.sending_queue).toHaveProperty('batch');
+    const spanMetrics = config.connectors?.span_metrics as { add_resource_attributes?: boolean };
+    expect(spanMetrics.add_resource_attributes).toBe(true);
   });
 
   it('exports to Jaeger over OTLP/gRPC, to the compose service', () => {
-    const jaeger = config.exporters?.['otlp/jaeger'] as { endpoint: string; tls?: { insecure?: boolean } };
+    const jaeger = config.exporters?.['otlp_grpc/jaeger'] as { endpoint: string; tls?: { insecure?: boolean } };
     expect(hostPort(jaeger.endpoint)).toEqual({ host: 'jaeger', port: 4317 });
     expect(jaeger.tls?.insecure).toBe(true);
     expect(Object.keys(compose.services)).toContain('jaeger');

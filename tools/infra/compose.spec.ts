@@ -1,7 +1,7 @@
 // docker-compose.yml and the images it builds, checked without a Docker engine: the file validates, every built
 // service names a Dockerfile stage that exists, every service has its own healthcheck and its dependents wait on it,
 // every image is pinned, and the apps' environment is one the apps accept.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,15 +16,15 @@ import {
   composeBuild,
   composeDependencies,
   composeEnvironment,
-  dockerfileHealthcheck,
   healthcheckTest,
   hostPort,
   isPinned,
   loadCompose,
-  parseDockerfile,
-  stageArgs,
+  mountedAt,
+  readYaml,
   type ComposeService,
 } from './stack';
+import { dockerfileStages, healthcheckCommand, instructionsOf, stageArgs, stageUser } from './dockerfile';
 
 const compose = loadCompose();
 const services = Object.entries(compose.services);
@@ -40,7 +40,7 @@ const longRunning = services.filter(([name]) => !oneShot.includes(name));
 
 function stageOf(service: ComposeService) {
   const build = composeBuild(service)!;
-  return parseDockerfile(build.dockerfile).stages.find((stage) => stage.name === build.target);
+  return dockerfileStages(build.dockerfile).find((stage) => stage.name === build.target);
 }
 
 describe('docker-compose.yml', () => {
@@ -57,43 +57,20 @@ describe('docker-compose.yml', () => {
 
     it('names a Dockerfile that exists and a stage of it', () => {
       expect(existsSync(build.dockerfile)).toBe(true);
-      const { stages } = parseDockerfile(build.dockerfile);
+      const stages = dockerfileStages(build.dockerfile);
       // An explicit target: the default (the last stage) is easy to change by accident.
       expect(build.target).toBeDefined();
       expect(stages.map((stage) => stage.name)).toContain(build.target);
     });
 
-    it('finds every file its COPY steps take from the build context (a dry run of the replay .ci/run does)', () => {
-      const args = Object.entries(build.args ?? {}).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
-      const replay = spawnSync(
-        process.execPath,
-        [
-          join(__dirname, 'replay-dockerfile.mts'),
-          '--dry-run',
-          '--file',
-          build.dockerfile,
-          '--context',
-          build.context,
-        ].concat(['--target', build.target!, ...args]),
-        { cwd: ROOT, encoding: 'utf8' },
-      );
-      expect({ status: replay.status, stderr: replay.stderr }).toEqual({
-        status: 0,
-        stderr: expect.stringContaining('0 missing source(s)'),
-      });
-    });
-
     it('runs as a non-root user: the USER of its stage, or its own compose user', () => {
-      const stage = parseDockerfile(build.dockerfile).stages.find(({ name }) => name === build.target)!;
-      const stageUser = stage.instructions.findLast(({ keyword }) => keyword === 'USER')?.args;
-
-      expect(service.user ?? stageUser).toBeDefined();
-      expect(service.user ?? stageUser).not.toMatch(/^(root|0)(:|$)/);
+      const user = service.user ?? stageUser(stageOf(service)!);
+      expect(user).toBeDefined();
+      expect(user).not.toMatch(/^(root|0)(:|$)/);
     });
 
     it('passes only build args the Dockerfile declares', () => {
-      const { globalArgs, stages } = parseDockerfile(build.dockerfile);
-      const declared = new Set([...Object.keys(globalArgs), ...stages.flatMap(stageArgs)]);
+      const declared = new Set(dockerfileStages(build.dockerfile).flatMap(stageArgs));
       for (const arg of Object.keys(build.args ?? {})) expect(declared).toContain(arg);
     });
   });
@@ -146,16 +123,14 @@ describe('docker-compose.yml', () => {
   it.each(built.filter(([, service]) => composeBuild(service)?.target === 'runtime'))(
     '%s runs the same healthcheck as its image',
     (_name, service) => {
-      expect(healthcheckTest(service)).toEqual(dockerfileHealthcheck(stageOf(service)!));
+      expect(healthcheckTest(service)).toEqual(healthcheckCommand(stageOf(service)!));
     },
   );
 
   it.each(built)('%s: a probe binary the healthcheck runs by path is put there by its image', (_name, service) => {
     const probe = healthcheckTest(service)?.[1];
     if (!probe?.startsWith('/')) return;
-    const copies = stageOf(service)!
-      .instructions.filter((instruction) => instruction.keyword === 'COPY')
-      .map((instruction) => instruction.args.split(/\s+/).at(-1));
+    const copies = instructionsOf(stageOf(service)!, 'COPY').map((copy) => copy.getArguments().at(-1)?.getValue());
     expect(copies).toContain(probe);
   });
 
@@ -167,7 +142,7 @@ describe('docker-compose.yml', () => {
   it('builds from pinned base images', () => {
     const dockerfiles = new Set(built.map(([, service]) => composeBuild(service)!.dockerfile));
     for (const dockerfile of dockerfiles) {
-      const { stages } = parseDockerfile(dockerfile);
+      const stages = dockerfileStages(dockerfile);
       const stageNames = stages.map((stage) => stage.name);
       for (const { base } of stages) {
         if (!stageNames.includes(base))
@@ -184,6 +159,44 @@ describe('docker-compose.yml', () => {
       });
       expect(mount.readOnly).toBe(true);
     }
+  });
+});
+
+describe('the limits of docker-compose.yml', () => {
+  const bytes = (size: string): number => {
+    const [, value = 'NaN', unit = ''] = /^(\d+)\s*([kmg]i?b?)?$/i.exec(size) ?? [];
+    return Number(value) * 1024 ** ' kmg'.indexOf(unit[0]?.toLowerCase() ?? ' ');
+  };
+
+  it.each(services)('%s has a memory limit and rotated logs', (_name, service) => {
+    expect(bytes(String(service.mem_limit))).toBeGreaterThan(0);
+    expect(service.logging).toMatchObject({ driver: 'json-file', options: { 'max-size': expect.any(String) } });
+    expect(Number(service.logging?.options?.['max-file'])).toBeGreaterThan(0);
+  });
+
+  it("sets the Collector's GOMEMLIMIT below its container limit", () => {
+    const collector = compose.services['otel-collector'];
+    const limit = /^(\d+)MiB$/.exec(composeEnvironment(collector).GOMEMLIMIT ?? '');
+    expect(limit).not.toBeNull();
+    expect(Number(limit![1]) * 1024 ** 2).toBeLessThan(bytes(String(collector.mem_limit)));
+  });
+
+  it("publishes the Collector's OTLP ports on loopback, for apps run on the host", () => {
+    expect(compose.services['otel-collector'].ports).toEqual(
+      expect.arrayContaining(['127.0.0.1:4318:4318', '127.0.0.1:4317:4317']),
+    );
+  });
+
+  it('gives Jaeger a config with a bounded in-memory store', () => {
+    type JaegerConfig = {
+      extensions: { jaeger_storage: { backends: Record<string, { memory?: { max_traces?: number } }> } };
+    };
+    const jaeger = compose.services.jaeger;
+    const flag = (jaeger.command as string[]).find((word) => word.startsWith('--config='))!;
+    const config = readYaml<JaegerConfig>(mountedAt(jaeger, flag.slice('--config='.length))!);
+    const stores = Object.values(config.extensions.jaeger_storage.backends);
+    expect(stores.length).toBeGreaterThan(0);
+    for (const store of stores) expect(store.memory?.max_traces).toBeGreaterThan(0);
   });
 });
 

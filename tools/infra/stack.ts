@@ -1,5 +1,5 @@
-// Readers for the docker-compose stack's files (docker-compose.yml, Dockerfiles, the Collector, Prometheus and Grafana
-// configs), for the specs in this directory that check them without Docker.
+// Readers for the docker-compose stack's files (docker-compose.yml, the Collector, Prometheus and Grafana configs; the
+// Dockerfiles are read by dockerfile.ts), for the specs in this directory that check them without Docker.
 
 import { SERVICE_NAMES } from '@app/config';
 import { readFileSync } from 'node:fs';
@@ -48,6 +48,8 @@ export type ComposeService = {
   ports?: (string | number | { target?: number; published?: number | string })[];
   restart?: string;
   user?: string;
+  mem_limit?: string | number;
+  logging?: { driver?: string; options?: Record<string, string> };
 };
 export type Compose = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
 
@@ -132,72 +134,6 @@ export function imageReference(image: string): { name: string; tag?: string; dig
 export function isPinned(image: string): boolean {
   const { tag, digest } = imageReference(image);
   return digest !== undefined || (tag !== undefined && tag !== '' && tag !== 'latest');
-}
-
-export type DockerfileInstruction = { keyword: string; args: string; line: number };
-export type DockerfileStage = { name?: string; base: string; instructions: DockerfileInstruction[] };
-export type Dockerfile = { globalArgs: Record<string, string | undefined>; stages: DockerfileStage[] };
-
-/** Instructions of a Dockerfile: comments dropped, continuation lines joined. */
-export function dockerfileInstructions(text: string): DockerfileInstruction[] {
-  const instructions: DockerfileInstruction[] = [];
-  let pending = '';
-  let startLine = 0;
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trimEnd();
-    if (pending === '' && /^\s*(#|$)/.test(line)) return;
-    if (pending !== '' && /^\s*#/.test(line)) return; // comments inside a continued instruction
-    if (pending === '') startLine = index + 1;
-    if (line.endsWith('\\')) {
-      pending += line.slice(0, -1) + ' ';
-      return;
-    }
-    const full = (pending + line).trim();
-    pending = '';
-    const [, keyword = '', args = ''] = /^(\S+)\s*([\s\S]*)$/.exec(full) ?? [];
-    instructions.push({ keyword: keyword.toUpperCase(), args: args.trim(), line: startLine });
-  });
-  return instructions;
-}
-
-/** A Dockerfile's stages (base image with global ARG defaults substituted, name) and global ARG defaults. */
-export function parseDockerfile(path: string): Dockerfile {
-  const globalArgs: Record<string, string | undefined> = {};
-  const stages: DockerfileStage[] = [];
-  for (const instruction of dockerfileInstructions(readFileSync(path, 'utf8'))) {
-    const stage = stages.at(-1);
-    if (instruction.keyword === 'FROM') {
-      const words = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
-      const base = (words[0] ?? '').replace(/\$\{?(\w+)\}?/g, (_, name: string) => globalArgs[name] ?? '');
-      const name = words[1]?.toUpperCase() === 'AS' ? words[2] : undefined;
-      stages.push({ name, base, instructions: [] });
-    } else if (!stage) {
-      if (instruction.keyword === 'ARG') {
-        const at = instruction.args.indexOf('=');
-        if (at < 0) globalArgs[instruction.args.trim()] = undefined;
-        else globalArgs[instruction.args.slice(0, at).trim()] = instruction.args.slice(at + 1).trim();
-      }
-    } else {
-      stage.instructions.push(instruction);
-    }
-  }
-  return { globalArgs, stages };
-}
-
-/** The ARG names a stage declares. */
-export function stageArgs(stage: DockerfileStage): string[] {
-  return stage.instructions
-    .filter((instruction) => instruction.keyword === 'ARG')
-    .map((instruction) => instruction.args.split('=')[0].trim());
-}
-
-/** The command of a HEALTHCHECK instruction (options dropped), as a list like a compose healthcheck's test. */
-export function dockerfileHealthcheck(stage: DockerfileStage): string[] | undefined {
-  const instruction = stage.instructions.filter((each) => each.keyword === 'HEALTHCHECK').at(-1);
-  if (!instruction) return undefined;
-  const command = /\bCMD\s+([\s\S]*)$/.exec(instruction.args)?.[1]?.trim();
-  if (command === undefined) return undefined; // HEALTHCHECK NONE
-  return command.startsWith('[') ? ['CMD', ...(JSON.parse(command) as string[])] : ['CMD-SHELL', command];
 }
 
 /** host and port of a `host:port` endpoint or of a URL. */
