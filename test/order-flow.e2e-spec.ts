@@ -106,6 +106,27 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     ]);
   });
 
+  it("pages the user's orders, the cursor and its absence crossing the transport", async () => {
+    const second = await post('/orders', {
+      userId: order.userId,
+      items: [{ sku: 'PAGE-2', quantity: 1, unitPriceCents: 1 }],
+    });
+    expect(second.status).toBe(201);
+    const secondId = ((await second.json()) as { id: string }).id;
+    const page = async (query: string) => {
+      const response = await fetch(`${stack.gatewayUrl}/users/${order.userId}/orders${query}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { orders: { id: string }[]; nextCursor: string | null };
+    };
+
+    const first = await page('?limit=1');
+    const last = await page(`?limit=1&cursor=${encodeURIComponent(first.nextCursor!)}`);
+
+    expect(first.orders.map(({ id }) => id)).toEqual([secondId]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(last).toEqual({ orders: [expect.objectContaining({ id: order.id, totalCents: 3250 })], nextCursor: null });
+  });
+
   it('is one trace across all three services', () => {
     expect(new Set(tree.spans.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
     expect(new Set(tree.spans.map((span) => span.traceId))).toEqual(new Set([client.traceId]));

@@ -1,11 +1,4 @@
-import {
-  CreateUserRequest,
-  ListUserOrdersQuery,
-  OrderPage,
-  OrdersClient,
-  UserView,
-  UsersClient,
-} from '@app/contracts';
+import { CreateUserRequest, ListUserOrdersQuery, OrderPage, OrdersClient, UserView, UsersClient } from '@app/contracts';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,

@@ -455,7 +455,9 @@ describe(OrdersService.name, () => {
     });
 
     it('returns the last page without a cursor', async () => {
-      prisma.order.findMany.mockResolvedValue([orderRow(ORDER_ID, CREATED_AT, [{ sku: 'A', quantity: 1, unitPriceCents: 1 }])]);
+      prisma.order.findMany.mockResolvedValue([
+        orderRow(ORDER_ID, CREATED_AT, [{ sku: 'A', quantity: 1, unitPriceCents: 1 }]),
+      ]);
 
       const page = await sut.listByUser({ userId: USER_ID, limit: 2 });
 
