@@ -341,21 +341,31 @@ describe('order.created delivered more than once', () => {
   });
 });
 
+/** Runs `test` against a stand-in for the W3C harness, which records each callback the gateway makes. */
+async function withHarness(
+  test: (url: string, received: { headers: IncomingHttpHeaders; body: string }[]) => Promise<void>,
+): Promise<void> {
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const harness = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
+  try {
+    await test(`http://127.0.0.1:${(harness.address() as AddressInfo).port}/callback`, received);
+  } finally {
+    await new Promise((resolve) => harness.close(resolve));
+  }
+}
+
 describe('W3C trace-context test endpoint (TRACECONTEXT_TEST_ENDPOINT=true)', () => {
   it('POSTs each case to its url with the propagated traceparent and tracestate, and answers when all are done', async () => {
-    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-    const harness = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body });
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(harness.address() as AddressInfo).port}/callback`;
-    const traceId = randomUUID().replaceAll('-', '');
-    try {
+    await withHarness(async (url, received) => {
+      const traceId = randomUUID().replaceAll('-', '');
       const result = await call(
         'POST',
         '/test',
@@ -374,9 +384,40 @@ describe('W3C trace-context test endpoint (TRACECONTEXT_TEST_ENDPOINT=true)', ()
         expect(forwarded.spanId).not.toBe('00f067aa0ba902b7');
         expect(headers.tracestate).toBe('vendor=value,other=1');
       }
-    } finally {
-      await new Promise((resolve) => harness.close(resolve));
-    }
+    });
+  });
+
+  it('propagates W3C Trace Context Level 2: the random flag kept, an invalid tracestate dropped whole', async () => {
+    await withHarness(async (url, received) => {
+      const sampled = randomUUID().replaceAll('-', '');
+      const unsampled = randomUUID().replaceAll('-', '');
+
+      // foo@ is a Level 2 key; an empty value is illegal, so all of the first tracestate goes.
+      const first = await call('POST', '/test', [{ url, arguments: [] }], {
+        traceparent: `00-${sampled}-00f067aa0ba902b7-03`,
+        tracestate: 'foo@=1,bar=,baz=3',
+      });
+      const second = await call('POST', '/test', [{ url, arguments: [] }], {
+        traceparent: `00-${unsampled}-00f067aa0ba902b7-02`,
+        tracestate: 'foo@=1,tenant@vendor=2',
+      });
+
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const [kept, passedOn] = received.map(({ headers }) => headers);
+      expect(kept.traceparent).toMatch(new RegExp(`^00-${sampled}-[0-9a-f]{16}-03$`));
+      expect(kept).not.toHaveProperty('tracestate');
+      expect(passedOn.traceparent).toMatch(new RegExp(`^00-${unsampled}-[0-9a-f]{16}-02$`));
+      expect(passedOn.tracestate).toBe('foo@=1,tenant@vendor=2');
+
+      // The sampled call's parent id is the gateway's CLIENT span, a child of its SERVER span for POST /test.
+      const spans = await receiver.waitForTrace(sampled, (trace) =>
+        trace.some((span) => span.kind === SpanKind.CLIENT),
+      );
+      const client = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.CLIENT)!;
+      const server = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER)!;
+      expect(parseTraceHeader(kept.traceparent as string).spanId).toBe(client.spanId);
+      expect(server.parentSpanId).toBe('00f067aa0ba902b7');
+    });
   });
 
   it('rejects a case without a valid url', async () => {
