@@ -125,8 +125,50 @@ describe('gateway API errors', () => {
     }
     const listed = await call('GET', `/users/${user.id}/orders`);
     expect(listed.status).toBe(200);
-    const skus = (listed.body as unknown as { items: { sku: string }[] }[]).map((order) => order.items[0].sku);
-    expect(skus).toEqual(['SECOND', 'FIRST']);
+    const page = listed.body as unknown as OrderPageBody;
+    expect(page.orders.map((order) => order.items[0].sku)).toEqual(['SECOND', 'FIRST']);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it('pages through the orders of a user with limit and cursor, unaffected by orders created meanwhile', async () => {
+    const user = (await call('POST', '/users', { email: email(), name: 'P' })).body as { id: string };
+    const createOrder = async (sku: string) => {
+      const created = await call('POST', '/orders', {
+        userId: user.id,
+        items: [{ sku, quantity: 1, unitPriceCents: 1 }],
+      });
+      expect(created.status).toBe(201);
+      return created.body!.id as string;
+    };
+    const ids: string[] = [];
+    for (const sku of ['O1', 'O2', 'O3', 'O4', 'O5']) ids.unshift(await createOrder(sku));
+
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '?limit=2' : `?limit=2&cursor=${encodeURIComponent(cursor)}`;
+      const listed = await call('GET', `/users/${user.id}/orders${query}`);
+      expect(listed.status).toBe(200);
+      const page = listed.body as unknown as OrderPageBody;
+      pages.push(page.orders.map((order) => order.id));
+      cursor = page.nextCursor;
+      // Created after the first page was read: newer than every cursor, so no later page shows it or shifts.
+      if (pages.length === 1) await createOrder('NEWER');
+    } while (cursor !== null);
+
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+  });
+
+  it.each([
+    ['a limit of 0', '?limit=0'],
+    ['a limit over the maximum', '?limit=101'],
+    ['a limit that is not a number', '?limit=ten'],
+    ['a malformed cursor', '?cursor=not-a-cursor'],
+    ['a cursor that is base64 of something else', `?cursor=${Buffer.from('["x","y"]').toString('base64url')}`],
+    ['an unknown query parameter', '?offset=10'],
+  ])('answers 400 with the trace id to %s', async (_case, query) => {
+    const user = (await call('POST', '/users', { email: email(), name: 'Q' })).body as { id: string };
+    expectErrorBody(await call('GET', `/users/${user.id}/orders${query}`), 400);
   });
 
   it('gets an order by id', async () => {
@@ -140,6 +182,49 @@ describe('gateway API errors', () => {
     expect(fetched.body).toEqual(created.body);
   });
 });
+
+interface OrderPageBody {
+  orders: { id: string; items: { sku: string }[] }[];
+  nextCursor: string | null;
+}
+
+interface OpenApiSchema {
+  $ref?: string;
+  type?: string;
+  items?: OpenApiSchema;
+  properties?: Record<string, OpenApiSchema>;
+}
+
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<string, { responses?: Record<string, { content?: Record<string, { schema?: OpenApiSchema }> }> }>
+  >;
+  components?: { schemas?: Record<string, OpenApiSchema> };
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+/** Routes whose 2xx answers have no JSON schema, or a $ref to a schema the document lacks or leaves empty. */
+function undocumentedSuccesses(document: OpenApiDocument): string[] {
+  const resolves = (schema: OpenApiSchema | undefined): boolean => {
+    if (!schema) return false;
+    if (schema.$ref) {
+      const target = document.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')];
+      return target !== undefined && Object.keys(target.properties ?? {}).length > 0;
+    }
+    return schema.type === 'array' ? resolves(schema.items) : schema.type !== undefined;
+  };
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([method]) => HTTP_METHODS.has(method))
+      .filter(([, { responses = {} }]) => {
+        const successes = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+        return !successes.some(([, response]) => resolves(response.content?.['application/json']?.schema));
+      })
+      .map(([method]) => `${method.toUpperCase()} ${path}`),
+  );
+}
 
 describe('Swagger', () => {
   it('serves the UI at /docs and documents every route', async () => {
@@ -155,6 +240,23 @@ describe('Swagger', () => {
       '/users/{id}',
       '/users/{id}/orders',
     ]);
+  });
+
+  it('documents a JSON schema for the success answer of every route', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as OpenApiDocument;
+
+    expect(Object.keys(document.paths).length).toBeGreaterThan(0);
+    expect(undocumentedSuccesses(document)).toEqual([]);
+  });
+
+  it('describes the page of GET /users/{id}/orders as it is answered', async () => {
+    const document = (await (await fetch(`${stack.gatewayUrl}/docs-json`)).json()) as OpenApiDocument;
+    const user = (await call('POST', '/users', { email: email(), name: 'S' })).body as { id: string };
+    const listed = await call('GET', `/users/${user.id}/orders`);
+
+    const schema = document.paths['/users/{id}/orders'].get.responses!['200'].content!['application/json'].schema!;
+    const page = document.components!.schemas![schema.$ref!.replace('#/components/schemas/', '')];
+    expect(Object.keys(page.properties!).sort()).toEqual(Object.keys(listed.body!).sort());
   });
 });
 
@@ -239,21 +341,31 @@ describe('order.created delivered more than once', () => {
   });
 });
 
+/** Runs `test` against a stand-in for the W3C harness, which records each callback the gateway makes. */
+async function withHarness(
+  test: (url: string, received: { headers: IncomingHttpHeaders; body: string }[]) => Promise<void>,
+): Promise<void> {
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const harness = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
+  try {
+    await test(`http://127.0.0.1:${(harness.address() as AddressInfo).port}/callback`, received);
+  } finally {
+    await new Promise((resolve) => harness.close(resolve));
+  }
+}
+
 describe('W3C trace-context test endpoint (TRACECONTEXT_TEST_ENDPOINT=true)', () => {
   it('POSTs each case to its url with the propagated traceparent and tracestate, and answers when all are done', async () => {
-    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-    const harness = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body });
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(harness.address() as AddressInfo).port}/callback`;
-    const traceId = randomUUID().replaceAll('-', '');
-    try {
+    await withHarness(async (url, received) => {
+      const traceId = randomUUID().replaceAll('-', '');
       const result = await call(
         'POST',
         '/test',
@@ -272,9 +384,40 @@ describe('W3C trace-context test endpoint (TRACECONTEXT_TEST_ENDPOINT=true)', ()
         expect(forwarded.spanId).not.toBe('00f067aa0ba902b7');
         expect(headers.tracestate).toBe('vendor=value,other=1');
       }
-    } finally {
-      await new Promise((resolve) => harness.close(resolve));
-    }
+    });
+  });
+
+  it('propagates W3C Trace Context Level 2: the random flag kept, an invalid tracestate dropped whole', async () => {
+    await withHarness(async (url, received) => {
+      const sampled = randomUUID().replaceAll('-', '');
+      const unsampled = randomUUID().replaceAll('-', '');
+
+      // foo@ is a Level 2 key; an empty value is illegal, so all of the first tracestate goes.
+      const first = await call('POST', '/test', [{ url, arguments: [] }], {
+        traceparent: `00-${sampled}-00f067aa0ba902b7-03`,
+        tracestate: 'foo@=1,bar=,baz=3',
+      });
+      const second = await call('POST', '/test', [{ url, arguments: [] }], {
+        traceparent: `00-${unsampled}-00f067aa0ba902b7-02`,
+        tracestate: 'foo@=1,tenant@vendor=2',
+      });
+
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const [kept, passedOn] = received.map(({ headers }) => headers);
+      expect(kept.traceparent).toMatch(new RegExp(`^00-${sampled}-[0-9a-f]{16}-03$`));
+      expect(kept).not.toHaveProperty('tracestate');
+      expect(passedOn.traceparent).toMatch(new RegExp(`^00-${unsampled}-[0-9a-f]{16}-02$`));
+      expect(passedOn.tracestate).toBe('foo@=1,tenant@vendor=2');
+
+      // The sampled call's parent id is the gateway's CLIENT span, a child of its SERVER span for POST /test.
+      const spans = await receiver.waitForTrace(sampled, (trace) =>
+        trace.some((span) => span.kind === SpanKind.CLIENT),
+      );
+      const client = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.CLIENT)!;
+      const server = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER)!;
+      expect(parseTraceHeader(kept.traceparent as string).spanId).toBe(client.spanId);
+      expect(server.parentSpanId).toBe('00f067aa0ba902b7');
+    });
   });
 
   it('rejects a case without a valid url', async () => {

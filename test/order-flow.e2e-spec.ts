@@ -104,6 +104,30 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     ]);
   });
 
+  it("pages a user's orders, the cursor and its absence crossing the transport", async () => {
+    // A user of its own: the other tests count the first user's orders.
+    const { id: userId } = await createUser('Pager');
+    const createOrder = async (sku: string) => {
+      const response = await post('/orders', { userId, items: [{ sku, quantity: 1, unitPriceCents: 1 }] });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const olderId = await createOrder('PAGE-1');
+    const newerId = await createOrder('PAGE-2');
+    const page = async (query: string) => {
+      const response = await fetch(`${stack.gatewayUrl}/users/${userId}/orders${query}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { orders: { id: string }[]; nextCursor: string | null };
+    };
+
+    const first = await page('?limit=1');
+    const last = await page(`?limit=1&cursor=${encodeURIComponent(first.nextCursor!)}`);
+
+    expect(first.orders.map(({ id }) => id)).toEqual([newerId]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(last).toEqual({ orders: [expect.objectContaining({ id: olderId, userId })], nextCursor: null });
+  });
+
   it('is one trace across all three services', () => {
     expect(new Set(tree.spans.map((span) => span.service))).toEqual(new Set(['gateway', 'order', 'user']));
     expect(new Set(tree.spans.map((span) => span.traceId))).toEqual(new Set([client.traceId]));

@@ -1,4 +1,5 @@
 export * from './grpc/grpc-methods';
+export * from './orders/order-cursor';
 export * from './orders/order.patterns';
 export * from './orders/order.types';
 export * from './orders/orders.client';

@@ -3,8 +3,10 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@ne
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -27,6 +29,7 @@ export class OrdersController {
       'The same key with a different body is refused with 409.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
   })
+  @ApiCreatedResponse({ type: OrderView, description: 'The order, or the one created first with this Idempotency-Key' })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'An invalid body or Idempotency-Key' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The Idempotency-Key was used for a different order' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'The user does not exist' })
@@ -35,6 +38,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: OrderView })
   @ApiNotFoundResponse({ type: ErrorBody })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<OrderView> {
     return this.orders.get(id);

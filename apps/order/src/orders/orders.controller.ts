@@ -26,8 +26,8 @@ export class OrdersController {
   }
 
   @MessagePattern(ORDER_PATTERNS.listByUser)
-  async listByUser(@Payload() { userId }: ListUserOrdersRequest): Promise<OrderList> {
-    return { orders: await this.orders.listByUser(userId) };
+  listByUser(@Payload() request: ListUserOrdersRequest): Promise<OrderList> {
+    return this.orders.listByUser(request);
   }
 
   @MessagePattern(ORDER_PATTERNS.ping)

@@ -1,4 +1,4 @@
-import { CreateOrderRequest, DomainError, UsersClient } from '@app/contracts';
+import { CreateOrderRequest, DomainError, UsersClient, encodeOrderCursor } from '@app/contracts';
 import { Test } from '@nestjs/testing';
 import { recordingLogger } from '@app/logging/testing';
 import { useTestTracing } from '@app/tracing/testing';
@@ -389,45 +389,90 @@ describe(OrdersService.name, () => {
   });
 
   describe('listByUser', () => {
-    it("queries the user's orders newest first, with items by position", async () => {
+    const OLDER_ID = '7a0c2f4e-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
+
+    it("queries the first page of the user's orders newest first, one more than the limit", async () => {
       prisma.order.findMany.mockResolvedValue([]);
 
-      await sut.listByUser(USER_ID);
+      await sut.listByUser({ userId: USER_ID, limit: 2 });
 
       expect(prisma.order.findMany).toHaveBeenCalledTimes(1);
       expect(prisma.order.findMany).toHaveBeenCalledWith({
         where: { userId: USER_ID },
         include: WITH_ITEMS,
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: 3,
       });
     });
 
-    it('returns the views in the order the database gave them', async () => {
+    it('continues after the keyset of the cursor: older orders, or as old with a smaller id', async () => {
+      prisma.order.findMany.mockResolvedValue([]);
+      const cursor = encodeOrderCursor({ createdAt: CREATED_AT, id: ORDER_ID });
+
+      await sut.listByUser({ userId: USER_ID, limit: 2, cursor });
+
+      expect(prisma.order.findMany).toHaveBeenCalledWith(
+        expect.objectContaining({
+          where: {
+            userId: USER_ID,
+            OR: [{ createdAt: { lt: CREATED_AT } }, { createdAt: CREATED_AT, id: { lt: ORDER_ID } }],
+          },
+        }),
+      );
+    });
+
+    it('returns a full page with the cursor of its last order when the database has more', async () => {
+      const newer = new Date('2024-05-07T00:00:00.000Z');
       prisma.order.findMany.mockResolvedValue([
-        orderRow('order-new', new Date('2024-05-07T00:00:00.000Z'), [{ sku: 'B', quantity: 2, unitPriceCents: 100 }]),
-        orderRow('order-old', new Date('2024-05-01T00:00:00.000Z'), [{ sku: 'A', quantity: 1, unitPriceCents: 300 }]),
+        orderRow(ORDER_ID, newer, [{ sku: 'B', quantity: 2, unitPriceCents: 100 }]),
+        orderRow(OLDER_ID, CREATED_AT, [{ sku: 'A', quantity: 1, unitPriceCents: 300 }]),
+        orderRow('not-on-this-page', CREATED_AT, [{ sku: 'C', quantity: 1, unitPriceCents: 1 }]),
       ]);
 
-      const views = await sut.listByUser(USER_ID);
+      const page = await sut.listByUser({ userId: USER_ID, limit: 2 });
 
-      expect(views).toStrictEqual([
-        {
-          id: 'order-new',
-          userId: USER_ID,
-          status: 'created',
-          totalCents: 200,
-          items: [{ sku: 'B', quantity: 2, unitPriceCents: 100 }],
-          createdAt: '2024-05-07T00:00:00.000Z',
-        },
-        {
-          id: 'order-old',
-          userId: USER_ID,
-          status: 'created',
-          totalCents: 300,
-          items: [{ sku: 'A', quantity: 1, unitPriceCents: 300 }],
-          createdAt: '2024-05-01T00:00:00.000Z',
-        },
+      expect(page).toStrictEqual({
+        orders: [
+          {
+            id: ORDER_ID,
+            userId: USER_ID,
+            status: 'created',
+            totalCents: 200,
+            items: [{ sku: 'B', quantity: 2, unitPriceCents: 100 }],
+            createdAt: '2024-05-07T00:00:00.000Z',
+          },
+          {
+            id: OLDER_ID,
+            userId: USER_ID,
+            status: 'created',
+            totalCents: 300,
+            items: [{ sku: 'A', quantity: 1, unitPriceCents: 300 }],
+            createdAt: CREATED_AT.toISOString(),
+          },
+        ],
+        nextCursor: encodeOrderCursor({ createdAt: CREATED_AT, id: OLDER_ID }),
+      });
+    });
+
+    it('returns the last page without a cursor', async () => {
+      prisma.order.findMany.mockResolvedValue([
+        orderRow(ORDER_ID, CREATED_AT, [{ sku: 'A', quantity: 1, unitPriceCents: 1 }]),
       ]);
+
+      const page = await sut.listByUser({ userId: USER_ID, limit: 2 });
+
+      expect(page.orders.map((order) => order.id)).toEqual([ORDER_ID]);
+      expect(page).not.toHaveProperty('nextCursor');
+    });
+
+    it('refuses a malformed cursor with VALIDATION_FAILED, without querying', async () => {
+      const error: unknown = await sut
+        .listByUser({ userId: USER_ID, limit: 2, cursor: 'not-a-cursor' })
+        .catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(prisma.order.findMany).not.toHaveBeenCalled();
     });
   });
 });

@@ -2,9 +2,13 @@ import {
   CreateOrderMessage,
   CreateOrderRequest,
   DomainError,
+  ListUserOrdersRequest,
   ORDER_EVENTS,
+  OrderList,
   OrderView,
   UsersClient,
+  decodeOrderCursor,
+  encodeOrderCursor,
 } from '@app/contracts';
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
 import { UNIQUE_VIOLATION, isPrismaError } from '@app/prisma';
@@ -71,13 +75,31 @@ export class OrdersService {
     return toView(order);
   }
 
-  async listByUser(userId: string): Promise<OrderView[]> {
-    const orders = await this.prisma.order.findMany({
-      where: { userId },
+  /**
+   * One page of the user's orders, newest first. Keyset pagination on (createdAt, id), served by the
+   * orders_user_id_created_at_id_idx index: orders created while a client pages through land before its cursor, so
+   * later pages neither repeat nor skip an order, and a deep page costs what the first one does.
+   */
+  async listByUser({ userId, limit, cursor }: ListUserOrdersRequest): Promise<OrderList> {
+    const after = cursor === undefined ? undefined : decodeOrderCursor(cursor);
+    // Validation already refused a bad cursor; this keeps a caller that skipped it from paging from the start.
+    if (cursor !== undefined && !after) throw new DomainError('VALIDATION_FAILED', 'cursor is malformed');
+    const rows = await this.prisma.order.findMany({
+      where: {
+        userId,
+        ...(after && {
+          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+        }),
+      },
       include: withItems,
-      orderBy: { createdAt: 'desc' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      // One more than the page: its presence says whether there is a next page, without a count query.
+      take: limit + 1,
     });
-    return orders.map(toView);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const orders = page.map(toView);
+    return rows.length > limit && last ? { orders, nextCursor: encodeOrderCursor(last) } : { orders };
   }
 
   /** Writes the order and its order.created event in one transaction, then publishes the event. */

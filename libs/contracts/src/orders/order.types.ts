@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOrderCursor } from './order-cursor';
 
 export const MAX_ORDER_ITEMS = 50;
 
@@ -66,9 +67,42 @@ export class CreateOrderMessage extends CreateOrderRequest {
   idempotencyKey?: string;
 }
 
+/** Page sizes of GET /users/:id/orders: a page holds `default` orders unless the client asks for 1 to `max`. */
+export const ORDER_PAGE_LIMIT = { default: 20, max: 100 } as const;
+
+/** The query of GET /users/:id/orders. Validated at the gateway; the service checks its message again. */
+export class ListUserOrdersQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: ORDER_PAGE_LIMIT.max, default: ORDER_PAGE_LIMIT.default })
+  @IsOptional()
+  // Query values are strings; `transform` turns this one into a number before the checks run.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(ORDER_PAGE_LIMIT.max)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page; omit it for the first page' })
+  @IsOptional()
+  @IsString()
+  @IsOrderCursor()
+  cursor?: string;
+}
+
+/** What the gateway sends the order service for GET /users/:id/orders: one page, newest first. */
 export class ListUserOrdersRequest {
   @IsUUID()
   userId!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(ORDER_PAGE_LIMIT.max)
+  limit!: number;
+
+  /** Absent for the first page. */
+  @IsOptional()
+  @IsString()
+  @IsOrderCursor()
+  cursor?: string;
 }
 
 export type OrderStatus = 'created';
@@ -93,9 +127,26 @@ export class OrderView {
   createdAt!: string;
 }
 
-/** A list travels wrapped, so every transport (gRPC included) carries the same message shape. */
+/**
+ * A page as the order service answers it, on every transport: wrapped, as gRPC needs, and without `nextCursor` on
+ * the last page (a proto3 `optional` field cannot be null).
+ */
 export interface OrderList {
   orders: OrderView[];
+  nextCursor?: string;
+}
+
+/** A page of GET /users/:id/orders, newest first. */
+export class OrderPage {
+  @ApiProperty({ type: [OrderView] })
+  orders!: OrderView[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass it as `cursor` to get the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 export class OrderCreatedEvent {

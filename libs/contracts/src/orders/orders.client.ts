@@ -4,9 +4,12 @@ import { ORDER_EVENTS, ORDER_PATTERNS } from './order.patterns';
 import {
   CreateOrderMessage,
   CreateOrderRequest,
+  ListUserOrdersQuery,
   ListUserOrdersRequest,
+  ORDER_PAGE_LIMIT,
   OrderCreatedEvent,
   OrderList,
+  OrderPage,
   OrderView,
 } from './order.types';
 
@@ -24,11 +27,12 @@ export class OrdersClient {
     return this.rpc.send(ORDER_PATTERNS.get, { id } satisfies IdRequest);
   }
 
-  async listByUser(userId: string): Promise<OrderView[]> {
-    const { orders } = await this.rpc.send<OrderList>(ORDER_PATTERNS.listByUser, {
-      userId,
-    } satisfies ListUserOrdersRequest);
-    return orders;
+  /** One page of the user's orders, newest first; `limit` defaults to ORDER_PAGE_LIMIT.default. */
+  async listByUser(userId: string, { limit, cursor }: ListUserOrdersQuery = {}): Promise<OrderPage> {
+    const request: ListUserOrdersRequest = { userId, limit: limit ?? ORDER_PAGE_LIMIT.default };
+    if (cursor !== undefined) request.cursor = cursor;
+    const { orders, nextCursor } = await this.rpc.send<OrderList>(ORDER_PATTERNS.listByUser, request);
+    return { orders, nextCursor: nextCursor ?? null };
   }
 
   ping(): Promise<PingResponse> {

@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, diag } from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -87,6 +87,22 @@ describe('the SDK settings read from OTEL_* variables', () => {
       withEnv({ OTEL_PROPAGATORS: undefined });
 
       expect(propagatorFromEnv()?.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    });
+
+    it('propagates tracecontext by W3C Trace Context Level 2: the random flag and @ in tracestate keys', () => {
+      withEnv({ OTEL_PROPAGATORS: 'tracecontext' });
+      const propagator = propagatorFromEnv()!;
+      const traceparent = '00-12345678901234567890123456789012-1234567890123456-02';
+
+      const extracted = propagator.extract(
+        ROOT_CONTEXT,
+        { traceparent, tracestate: 'tenant@vendor@x=1' },
+        defaultTextMapGetter,
+      );
+      const outgoing: Record<string, string> = {};
+      propagator.inject(extracted, outgoing, defaultTextMapSetter);
+
+      expect(outgoing).toEqual({ traceparent, tracestate: 'tenant@vendor@x=1' });
     });
 
     it('propagates only what is listed, skipping unsupported formats', () => {

@@ -2,7 +2,6 @@ import { DiagConsoleLogger, type TextMapPropagator, diag } from '@opentelemetry/
 import {
   CompositePropagator,
   W3CBaggagePropagator,
-  W3CTraceContextPropagator,
   diagLogLevelFromString,
   getNumberFromEnv,
   getStringFromEnv,
@@ -17,6 +16,7 @@ import {
   type SpanLimits,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
+import { W3CTraceContextLevel2Propagator } from '../propagators/w3c-trace-context-level2';
 
 // The standard OTEL_* variables that @opentelemetry/sdk-node reads, read the way it reads them (its
 // create-from-env.ts). We compose the SDK from its parts instead of using NodeSDK because loading NodeSDK costs every
@@ -90,7 +90,8 @@ export function propagatorFromEnv(): TextMapPropagator | undefined {
   const names = getStringListFromEnv('OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage'];
   if (names.includes('none')) return undefined;
   const known: Record<string, () => TextMapPropagator> = {
-    tracecontext: () => new W3CTraceContextPropagator(),
+    // Level 2 of W3C Trace Context, which the stock W3CTraceContextPropagator does not fully implement yet.
+    tracecontext: () => new W3CTraceContextLevel2Propagator(),
     baggage: () => new W3CBaggagePropagator(),
   };
   const propagators = [...new Set(names)].flatMap((name) => {

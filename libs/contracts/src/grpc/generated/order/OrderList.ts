@@ -4,8 +4,11 @@ import type { OrderView as _order_OrderView, OrderView__Output as _order_OrderVi
 
 export interface OrderList {
   orders?: _order_OrderView[];
+  nextCursor?: string;
+  _nextCursor?: 'nextCursor';
 }
 
 export interface OrderList__Output {
   orders: _order_OrderView__Output[];
+  nextCursor?: string;
 }
