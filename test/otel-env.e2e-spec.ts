@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OtlpReceiver, PROJECT_NAME, type ReceivedSpan, SpanKind } from './support/otlp-receiver';
@@ -187,6 +188,26 @@ it("OTEL_NODE_DISABLED_INSTRUMENTATIONS=nestjs-core drops Nest's spans and keeps
   // Nest's spans end before the HTTP span does, so they would have been exported with it or earlier.
   const spans = await gatewayTrace(traceId);
   expect(spans.filter((span) => span.scope === '@opentelemetry/instrumentation-nestjs-core')).toEqual([]);
+});
+
+it("records a handler's exception once, on Nest's handler span, with ERROR status", async () => {
+  await gatewayWith({});
+  const client = newTraceparent();
+
+  const response = await fetch(`${stack.gatewayUrl}/users/${randomUUID()}`, {
+    headers: { traceparent: client.header },
+  });
+
+  expect(response.status).toBe(404);
+  const spans = fromGateway(
+    await receiver.waitForTrace(client.traceId, (all) => all.some((s) => s.name === 'GET /users/:id')),
+  );
+  const handler = spans.find((span) => span.name === 'get' && span.attributes['nestjs.type'] === 'handler')!;
+  expect(handler.status.code).toBe(2); // ERROR
+  expect(handler.events.filter((event) => event.name === 'exception')).toHaveLength(1);
+  // A chosen answer (a 404 from the user service) is not recorded again by the gateway's error filter.
+  const http = spans.find((span) => span.name === 'GET /users/:id')!;
+  expect(http.events.filter((event) => event.name === 'exception')).toEqual([]);
 });
 
 describe('fetch() from inside a request (the W3C test endpoint)', () => {
