@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Server as GrpcServer, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { asJsonShape, decodeTraceRequest, traceService } from './otlp-protobuf';
 import { waitUntil } from './wait';
 
 /** OTLP span kinds as they appear in OTLP/JSON. */
@@ -54,7 +56,7 @@ interface OtlpSpan {
   status?: { code?: number; message?: string };
   events?: { name: string; attributes?: OtlpKeyValue[] }[];
 }
-interface OtlpTraceRequest {
+export interface OtlpTraceRequest {
   resourceSpans?: {
     resource?: { attributes?: OtlpKeyValue[] };
     scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[];
@@ -67,9 +69,12 @@ interface OtlpTraceRequest {
  */
 export type BackendBehaviour = 'accept' | 'refuse' | 'hang' | 'fail-500' | 'throttle-429';
 
+const CONTENT_TYPES = { json: 'application/json', protobuf: 'application/x-protobuf' } as const;
+
 /**
- * A real OTLP/HTTP JSON endpoint for tests: the apps export to it exactly as they would to a Collector,
- * and the test reads back what arrived. The test can also make it fail in each way a real backend fails.
+ * A real OTLP endpoint for tests: OTLP/HTTP with protobuf (the SDK's default) or JSON bodies, and OTLP/gRPC once
+ * `listenGrpc` is called. The apps export to it exactly as they would to a Collector, and the test reads back what
+ * arrived. The test can also make the HTTP endpoint fail in each way a real backend fails.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
@@ -82,7 +87,10 @@ export class OtlpReceiver {
     'throttle-429': 0,
   };
   private behaviour: BackendBehaviour = 'accept';
+  /** Export requests accepted, by encoding: a test of OTEL_EXPORTER_OTLP_PROTOCOL checks which one arrived. */
+  readonly encodings: Record<'json' | 'protobuf' | 'grpc', number> = { json: 0, protobuf: 0, grpc: 0 };
   private server?: Server;
+  private grpcServer?: GrpcServer;
   private port = 0;
 
   get endpoint(): string {
@@ -95,7 +103,28 @@ export class OtlpReceiver {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
+  /** Also serves OTLP/gRPC (TraceService/Export), on a port of its own; returns its endpoint. */
+  async listenGrpc(): Promise<string> {
+    const server = new GrpcServer();
+    server.addService(traceService.collector.trace.v1.TraceService.service, {
+      Export: (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        this.encodings.grpc++;
+        this.collect(asJsonShape(call.request as Parameters<typeof asJsonShape>[0]));
+        callback(null, {});
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    this.grpcServer = server;
+    return `http://127.0.0.1:${port}`;
+  }
+
   async stop(): Promise<void> {
+    this.grpcServer?.forceShutdown();
+    this.grpcServer = undefined;
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -133,7 +162,10 @@ export class OtlpReceiver {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (request.url !== '/v1/traces' || request.headers['content-type'] !== 'application/json') {
+    const contentType = request.headers['content-type'];
+    const encoding =
+      contentType === CONTENT_TYPES.protobuf ? 'protobuf' : contentType === CONTENT_TYPES.json ? 'json' : undefined;
+    if (request.url !== '/v1/traces' || !encoding) {
       response.writeHead(404).end();
       return;
     }
@@ -148,8 +180,13 @@ export class OtlpReceiver {
       response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{}');
       return;
     }
-    this.collect(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraceRequest);
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    const body = Buffer.concat(chunks);
+    this.encodings[encoding]++;
+    this.collect(
+      encoding === 'json' ? (JSON.parse(body.toString('utf8')) as OtlpTraceRequest) : decodeTraceRequest(body),
+    );
+    // An empty ExportTraceServiceResponse: `{}` in JSON, no bytes at all in protobuf.
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[encoding] }).end(encoding === 'json' ? '{}' : '');
   }
 
   private collect(body: OtlpTraceRequest): void {

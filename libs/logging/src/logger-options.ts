@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@app/config';
 import { SENSITIVE_FIELDS, SENSITIVE_HEADERS, redactQueryObject, redactUrl } from '@app/redaction';
+// The SDK's entry point, already loaded first in every app: the probe paths are defined once, for spans and logs.
+import { isUntracedPath } from '@app/tracing/sdk';
 import { propagation } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
@@ -32,8 +34,6 @@ export function redactRequestUrl(req: SerializedRequest): SerializedRequest {
   return redacted;
 }
 
-const PROBE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
-
 /**
  * One pino configuration for every app. Trace and span ids are added by @opentelemetry/instrumentation-pino
  * (`trace_id`, `span_id`, `trace_flags`); the mixin adds the request id that travels as baggage, so a line
@@ -57,7 +57,7 @@ export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Para
       // so the id is added from the request itself (the mixin then sees no baggage and adds nothing).
       customSuccessObject: (req, _res, value: object) => ({ ...value, request_id: req.id }),
       customErrorObject: (req, _res, _error, value: object) => ({ ...value, request_id: req.id }),
-      autoLogging: { ignore: (req: IncomingMessage) => PROBE_PATHS.test(req.url ?? '') },
+      autoLogging: { ignore: (req: IncomingMessage) => isUntracedPath(req.url) },
       transport:
         config.log.format === 'pretty'
           ? {

@@ -2,6 +2,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { type DbQueryEvent, recordDbQuery } from '@app/tracing';
 import { PrismaPg } from '@prisma/adapter-pg';
 
 /** What the module needs of a generated PrismaClient. */
@@ -9,9 +10,13 @@ export interface PrismaClientLike {
   $connect(): Promise<void>;
   $disconnect(): Promise<void>;
   $queryRawUnsafe(query: string): Promise<unknown>;
+  $on(event: 'query', listener: (event: DbQueryEvent) => void): void;
 }
 
-export type PrismaClientClass = new (options: { adapter: PrismaPg }) => PrismaClientLike;
+/** Query events are emitted to listeners, not printed: they feed the DB metrics. */
+type QueryEvents = [{ emit: 'event'; level: 'query' }];
+
+export type PrismaClientClass = new (options: { adapter: PrismaPg; log: QueryEvents }) => PrismaClientLike;
 
 /** The app's PrismaClient, whatever its generated class; for code that only needs the lifecycle or a ping. */
 export const PRISMA_CLIENT = Symbol('PRISMA_CLIENT');
@@ -33,14 +38,19 @@ export class PrismaModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: Client,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) =>
-            new Client({
+          useFactory: (config: AppConfig) => {
+            const client = new Client({
               adapter: new PrismaPg({
                 connectionString: config.databaseUrl,
                 connectionTimeoutMillis: config.database.connectTimeoutMs,
                 query_timeout: config.database.queryTimeoutMs,
               }),
-            }),
+              log: [{ emit: 'event', level: 'query' }],
+            });
+            // Every query, sampled or not: db.client.operation.duration must not depend on the trace sampler.
+            client.$on('query', (event) => recordDbQuery(event));
+            return client;
+          },
         },
         { provide: PRISMA_CLIENT, useExisting: Client },
         { provide: APP_INTERCEPTOR, useClass: DatabaseUnavailableInterceptor },

@@ -10,7 +10,7 @@
 
 /**
  * The request id: the client's `x-request-id` when sane, otherwise a UUID the gateway made. Travels to every service
- * as a baggage entry of the same name, is copied onto each process's entry span (EntrySpanBaggageProcessor) and is
+ * as a baggage entry of the same name, is copied onto each process's entry span (entry-span-baggage.ts) and is
  * logged as `request_id`.
  */
 export const ATTR_APP_REQUEST_ID = 'app.request.id';

@@ -11,3 +11,4 @@ export type { IncomingMessage, TransportCarrier } from './propagation/transport-
 export * from './shutdown';
 export * from './traced';
 export * from './tracing.module';
+export { type DbQueryEvent, recordDbQuery } from './metrics/db-metrics';

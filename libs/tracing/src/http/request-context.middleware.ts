@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Baggage, context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_APP_REQUEST_ID } from '../app-attributes';
-import { isUntracedPath } from '../sdk/instrumentations';
+import { baggageAttributes } from '../entry-span-baggage';
+import { isUntracedPath } from '../sdk/untraced-paths';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Baggage key under which the request id travels to every service; also its span attribute. */
@@ -31,16 +32,17 @@ export function requestContextMiddleware(options: RequestContextOptions) {
     request.id = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
 
+    const baggage = edgeBaggage(propagation.getActiveBaggage(), allowed, requestId);
     const span = trace.getActiveSpan();
-    // The HTTP span started before this id was settled, so it gets it here; the services' spans get it from baggage.
-    span?.setAttribute(REQUEST_ID_BAGGAGE_KEY, requestId);
+    // The HTTP span started before the baggage was settled, so it gets it here; the services' entry spans get it
+    // from the baggage they receive.
+    span?.setAttributes(baggageAttributes(baggage));
     const spanContext = span?.spanContext();
     if (spanContext && !isUntracedPath(request.url)) {
       const flags = spanContext.traceFlags.toString(16).padStart(2, '0');
       response.setHeader('traceresponse', `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
     }
 
-    const baggage = edgeBaggage(propagation.getActiveBaggage(), allowed, requestId);
     context.with(propagation.setBaggage(context.active(), baggage), next);
   };
 }

@@ -2,8 +2,7 @@ import { ROOT_CONTEXT, context, metrics } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { suppressTracing } from '@opentelemetry/core';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { DbQueryMetricsProcessor, operationOf } from './db-metrics.processor';
+import { operationOf, recordDbQuery } from './db-metrics';
 import { recordDuration } from './instruments';
 
 /** A reader the test collects from on demand. */
@@ -60,20 +59,10 @@ describe(recordDuration.name, () => {
   });
 });
 
-describe(DbQueryMetricsProcessor.name, () => {
-  const span = (name: string, queryText: string, seconds: number) =>
-    ({
-      name,
-      duration: [seconds, 500_000_000],
-      attributes: { 'db.system.name': 'postgresql', 'db.query.text': queryText },
-    }) as unknown as ReadableSpan;
-
-  it('turns Prisma query spans into db.client.operation.duration, by SQL verb', async () => {
-    const sut = new DbQueryMetricsProcessor();
-
-    sut.onEnd(span('prisma:client:db_query', 'INSERT INTO "public"."orders" VALUES ($1)', 0));
-    sut.onEnd(span('prisma:client:db_query', '  select 1', 1));
-    sut.onEnd(span('prisma:client:operation', 'SELECT 1', 1));
+describe(recordDbQuery.name, () => {
+  it('records Prisma query events in db.client.operation.duration, in seconds, by SQL verb', async () => {
+    recordDbQuery({ query: 'INSERT INTO "public"."orders" VALUES ($1)', duration: 2 });
+    recordDbQuery({ query: '  select 1', duration: 1500 });
 
     const points = (await histogram('db.client.operation.duration'))!;
     expect(points.map((p) => [p.attributes['db.operation.name'], p.value.count]).sort()).toEqual([
@@ -81,6 +70,14 @@ describe(DbQueryMetricsProcessor.name, () => {
       ['SELECT', 1],
     ]);
     expect(points.find((p) => p.attributes['db.operation.name'] === 'SELECT')!.value.sum).toBeCloseTo(1.5);
+    expect(points.every((p) => p.attributes['db.system.name'] === 'postgresql')).toBe(true);
+  });
+
+  it('does not count the queries of health probes (tracing suppressed)', async () => {
+    context.with(suppressTracing(ROOT_CONTEXT), () => recordDbQuery({ query: 'DELETE FROM x', duration: 1 }));
+
+    const points = (await histogram('db.client.operation.duration')) ?? [];
+    expect(points.filter((p) => p.attributes['db.operation.name'] === 'DELETE')).toEqual([]);
   });
 
   it.each([

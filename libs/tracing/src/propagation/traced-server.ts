@@ -12,6 +12,7 @@ import {
   ATTR_RPC_SYSTEM_NAME,
   RPC_SYSTEM_NESTJS,
 } from './semconv';
+import { entrySpanBaggage } from '../entry-span-baggage';
 import { recordDuration } from '../metrics/instruments';
 import { TRACER_NAME } from '../traced/span-scope';
 import { InFlightHandlers } from './in-flight-handlers';
@@ -115,7 +116,7 @@ function traceHandler(
     const incoming = carrier.read(data, rpcContext);
     const payload = incoming.payload;
     const parent = incoming.context ?? extractTraceContext(incoming.headers);
-    const span = tracer.startSpan(name, { kind, attributes }, parent);
+    const span = tracer.startSpan(name, { kind, attributes: { ...attributes, ...entrySpanBaggage(parent) } }, parent);
     const active = trace.setSpan(parent, span);
     const startedAt = performance.now();
     const done = inFlight.start();

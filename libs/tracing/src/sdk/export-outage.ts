@@ -24,8 +24,18 @@ export function reportExportOutagesTo(appLogger: OutageLogger): void {
 export class ExportOutageReporter implements SpanExporter {
   private failedBatches = 0;
   private failedSpans = 0;
+  private made?: SpanExporter;
 
-  constructor(private readonly exporter: SpanExporter) {}
+  /**
+   * `createExporter` runs on first use, after NodeSDK.start() registered its meter provider: an exporter counts what
+   * it exports (otel.sdk.exporter.span.exported) with the meter provider it was built with.
+   */
+  constructor(private readonly createExporter: () => SpanExporter) {}
+
+  private get exporter(): SpanExporter {
+    this.made ??= this.createExporter();
+    return this.made;
+  }
 
   /** For setGlobalErrorHandler: the batch processor repeats each failed export there; during an outage, ignore it. */
   readonly errorHandler: ErrorHandler = (error) => {
@@ -42,11 +52,11 @@ export class ExportOutageReporter implements SpanExporter {
   }
 
   forceFlush(): Promise<void> {
-    return this.exporter.forceFlush?.() ?? Promise.resolve();
+    return this.made?.forceFlush?.() ?? Promise.resolve();
   }
 
   shutdown(): Promise<void> {
-    return this.exporter.shutdown();
+    return this.made?.shutdown() ?? Promise.resolve();
   }
 
   private failed(spanCount: number, error: unknown): void {

@@ -5,3 +5,4 @@ export {
   W3CTraceContextLevel2Propagator,
   type W3CTraceContextLevel2Options,
 } from '../propagators/w3c-trace-context-level2';
+export { UNTRACED_PATHS, isUntracedPath } from './untraced-paths';

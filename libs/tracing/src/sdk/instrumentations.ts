@@ -1,46 +1,65 @@
 import type { IncomingMessage } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import { getStringListFromEnv } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { isUntracedPath } from './untraced-paths';
 
 const PRISMA_STEPS_NOT_TRACED = ['prisma:client:serialize', 'prisma:client:compile'];
 
-/** Paths that probes hit every few seconds; tracing them would bury real traffic. */
-const UNTRACED_PATHS = ['/health', '/metrics'];
-
-export function isUntracedPath(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0];
-  return UNTRACED_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-}
-
 /**
- * Only what the template uses: no auto-instrumentations meta package, so no fs, dns or net spans.
+ * Only what the template uses: no auto-instrumentations meta package, so no fs, dns or net spans. Keyed by the
+ * names OTEL_NODE_DISABLED_INSTRUMENTATIONS takes (the package name without `@opentelemetry/instrumentation-`).
  * Nest's TCP, NATS and RabbitMQ transports are traced by our propagation layer (libs/tracing/src/propagation).
  */
-export function createInstrumentations() {
-  return [
+const INSTRUMENTATIONS = {
+  http: () =>
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
     }),
-    // Kept for the route it gives the HTTP span (`GET /users/:id`, `http.route`). Its layer spans (middleware,
-    // routers, Nest's request handlers) would add several spans per request that say nothing the HTTP span doesn't.
+  // Kept for the route it gives the HTTP span (`GET /users/:id`, `http.route`). Its layer spans (middleware,
+  // routers, Nest's request handlers) would add several spans per request that say nothing the HTTP span doesn't.
+  express: () =>
     new ExpressInstrumentation({
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     }),
-    // No @opentelemetry/instrumentation-nestjs-core: its two spans per request (`UsersController.get`, then `get`)
-    // repeated the HTTP span's route and time at a measured cost (bench/results). The HTTP span is the controller's
-    // span; the gateway's error filter records unexpected exceptions on it.
-    // Only active with TRANSPORT=grpc. Health pings are probes, not traffic.
-    new GrpcInstrumentation({ ignoreGrpcMethods: ['Ping'] }),
-    // Correlation only: logs go to stdout, not to an OTel logs pipeline.
-    new PinoInstrumentation({ disableLogSending: true }),
-    // One span per operation and one per SQL query (`prisma:client:operation`, `prisma:client:db_query`). The query
-    // compiler's `serialize` and `compile` steps are microseconds of in-process work that each cost a span per query.
-    new PrismaInstrumentation({ ignoreSpanTypes: [...PRISMA_STEPS_NOT_TRACED] }),
-    // Event-loop delay, heap and GC, for the dashboard's runtime row.
-    new RuntimeNodeInstrumentation(),
-  ];
+  // The controller and handler spans under the HTTP span (`OrdersController.create`, then `create`), with nestjs.*
+  // attributes; `Create Nest App` at boot.
+  'nestjs-core': () => new NestInstrumentation(),
+  // fetch(): a CLIENT span and the traceparent on the outgoing request. http.request is the http instrumentation's.
+  undici: () => new UndiciInstrumentation(),
+  // Only active with TRANSPORT=grpc. Health pings are probes, not traffic.
+  grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Ping'] }),
+  // Correlation only: logs go to stdout, not to an OTel logs pipeline.
+  pino: () => new PinoInstrumentation({ disableLogSending: true }),
+  // One span per operation and one per SQL query (`prisma:client:operation`, `prisma:client:db_query`). The query
+  // compiler's `serialize` and `compile` steps are microseconds of in-process work that each cost a span per query.
+  prisma: () => new PrismaInstrumentation({ ignoreSpanTypes: [...PRISMA_STEPS_NOT_TRACED] }),
+  // Event-loop delay, heap and GC, for the dashboard's runtime row.
+  'runtime-node': () => new RuntimeNodeInstrumentation(),
+} satisfies Record<string, () => Instrumentation>;
+
+export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
+export const INSTRUMENTATION_NAMES = Object.keys(INSTRUMENTATIONS) as InstrumentationName[];
+
+/**
+ * The template's instrumentations minus those named in OTEL_NODE_DISABLED_INSTRUMENTATIONS (comma-separated, as
+ * @opentelemetry/auto-instrumentations-node reads it; NodeSDK itself does not read it). A disabled one is not even
+ * constructed: an instrumentation patches its module as soon as it is made.
+ */
+export function createInstrumentations(): Instrumentation[] {
+  const disabled = new Set(getStringListFromEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []);
+  for (const name of disabled) {
+    if (!(name in INSTRUMENTATIONS)) {
+      diag.warn(`OTEL_NODE_DISABLED_INSTRUMENTATIONS: unknown "${name}" (${INSTRUMENTATION_NAMES.join(', ')})`);
+    }
+  }
+  return INSTRUMENTATION_NAMES.filter((name) => !disabled.has(name)).map((name) => INSTRUMENTATIONS[name]());
 }

@@ -1,132 +1,84 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { setGlobalErrorHandler } from '@opentelemetry/core';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import {
-  detectResources,
-  envDetector,
-  hostDetector,
-  osDetector,
-  processDetector,
-  Resource,
-  resourceFromAttributes,
-  serviceInstanceIdDetector,
-} from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { metrics } from '@opentelemetry/api';
+import { getBooleanFromEnv, setGlobalErrorHandler } from '@opentelemetry/core';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { REQUEST_ID_BAGGAGE_KEY } from '../http/request-context.middleware';
-import { DbQueryMetricsProcessor } from '../metrics/db-metrics.processor';
 import { prometheusExporter } from '../metrics/prometheus';
-import { EntrySpanBaggageProcessor } from './entry-span-baggage-processor';
 import { ExportOutageReporter } from './export-outage';
 import { createInstrumentations } from './instrumentations';
 import { assertNothingInstrumentedLoaded } from './load-order';
-import { RedactingSpanProcessor } from './redacting-span-processor';
-import {
-  batchOptionsFromEnv,
-  diagnosticsFromEnv,
-  propagatorFromEnv,
-  samplerFromEnv,
-  spanLimitsFromEnv,
-} from './sdk-env';
+import { RedactingSpanExporter } from './redacting-span-exporter';
+import { createTraceExporter, traceExporterNameFromEnv } from './trace-exporter';
+import { w3cPropagatorFromEnv } from './w3c-propagator';
 
 // Incubating semconv keys are copied, not imported, as @opentelemetry/semantic-conventions advises.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+const SDK_METRICS = 'OTEL_NODE_EXPERIMENTAL_SDK_METRICS';
 
 export interface TracingOptions {
   /** Default `service.name`; OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES override it. */
   serviceName: string;
 }
 
-let tracerProvider: TracerProvider | undefined;
-let meterProvider: MeterProvider | undefined;
+let sdk: NodeSDK | undefined;
 
 /**
- * Starts the OpenTelemetry SDK. Must run before any module of load-order.ts's INSTRUMENTED_MODULES is required,
+ * Starts the OpenTelemetry NodeSDK. Must run before any module of load-order.ts's INSTRUMENTED_MODULES is required,
  * because instrumentations patch modules as they load: each app's `main.ts` imports its `tracing.ts` first.
- * Honours the standard OTEL_* variables (OTEL_SDK_DISABLED, OTEL_EXPORTER_OTLP_*, OTEL_BSP_*, OTEL_TRACES_SAMPLER…).
+ * NodeSDK reads the standard variables itself: OTEL_SDK_DISABLED, OTEL_TRACES_SAMPLER(_ARG), OTEL_PROPAGATORS,
+ * OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, OTEL_BSP_*, OTEL_SPAN_*_LIMIT, OTEL_LOG_LEVEL; the exporters read
+ * OTEL_EXPORTER_OTLP_*. Only OTEL_TRACES_EXPORTER and the OTLP protocol are mapped here (trace-exporter.ts), and
+ * `tracecontext` gets the Level 2 propagator (w3c-propagator.ts).
  */
 export function startTracing({ serviceName }: TracingOptions): void {
-  if (tracerProvider || process.env.OTEL_SDK_DISABLED === 'true') return;
+  // NodeSDK would not start either, but by then the instrumentations would exist, and each patches on construction.
+  if (sdk || getBooleanFromEnv('OTEL_SDK_DISABLED')) return;
   assertNothingInstrumentedLoaded();
-  diagnosticsFromEnv();
+  // The SDK's own counters (otel.sdk.processor.span.processed, otel.sdk.exporter.span.exported, by error.type) are on
+  // by default in the template: the telemetry-pipeline alerts read them. `OTEL_NODE_EXPERIMENTAL_SDK_METRICS=false`
+  // turns them off.
+  process.env[SDK_METRICS] ??= 'true';
 
-  const resource = detectedResource(serviceName);
-  // Our own meter provider, made before the span pipeline, so the batch processor and the exporter can count what
-  // they drop (otel.sdk.processor.span.processed and otel.sdk.exporter.span.exported, with error.type). Prometheus
-  // pulls it from GET /metrics. Global before the instrumentations are registered: they take the global provider.
-  meterProvider = new MeterProvider({ resource, readers: [prometheusExporter] });
-  metrics.setGlobalMeterProvider(meterProvider);
-
+  const exporterName = traceExporterNameFromEnv();
   // An unreachable, slow or refusing backend costs the app nothing but the spans: the queue is bounded (OTEL_BSP_*),
   // spans that do not fit and batches that fail are dropped and counted, and one warning says so (not one per batch).
-  const outage = new ExportOutageReporter(new OTLPTraceExporter({ selfObsMeterProvider: meterProvider }));
+  const outage = new ExportOutageReporter(() =>
+    createTraceExporter(exporterName === 'none' ? 'otlp' : exporterName, selfObservationMeterProvider()),
+  );
   setGlobalErrorHandler(outage.errorHandler);
 
-  // What NodeSDK.start() does, with the parts the template uses (see sdk-env.ts for why not NodeSDK itself).
-  tracerProvider = new TracerProvider({
-    resource,
-    sampler: samplerFromEnv(),
-    spanLimits: spanLimitsFromEnv(),
-    spanProcessors: [
-      // First, so the processors after it and the exporter only ever read redacted URLs and headers.
-      new RedactingSpanProcessor(),
-      // Baggage becomes attributes of each process's entry span, so a trace can be found by the request id a client
-      // or a log line shows. Only app.request.id and the allowlisted keys: the gateway's HTTP span starts before
-      // it filters client baggage (its app.request.id attribute is set by the request-context middleware).
-      new EntrySpanBaggageProcessor(spanBaggageKeys()),
-      // OTLP/HTTP JSON, batched; OTEL_BSP_* tune the delay, queue and batch sizes.
-      new BatchSpanProcessor({ exporter: outage, selfObsMeterProvider: meterProvider, ...batchOptionsFromEnv() }),
-      new DbQueryMetricsProcessor(),
-    ],
+  sdk = new NodeSDK({
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: serviceName,
+        [ATTR_SERVICE_VERSION]: process.env.SERVICE_VERSION ?? packageVersion(),
+        [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
+      }),
+    ),
+    // GET /metrics on each app's own port (MetricsController); Prometheus pulls, so no OTLP metrics exporter.
+    metricReaders: [prometheusExporter],
+    // Logs go to stdout through pino, with trace ids (instrumentation-pino); none are sent over OTLP.
+    logRecordProcessors: [],
+    instrumentations: createInstrumentations(),
+    textMapPropagator: w3cPropagatorFromEnv(),
+    // NodeSDK batches it with the OTEL_BSP_* settings. `none` is NodeSDK's own meaning: no tracer provider at all,
+    // while context still propagates.
+    ...(exporterName === 'none' ? { spanProcessors: [] } : { traceExporter: new RedactingSpanExporter(outage) }),
   });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const propagator = propagatorFromEnv();
-  if (propagator) propagation.setGlobalPropagator(propagator);
-  trace.setGlobalTracerProvider(tracerProvider);
-  registerInstrumentations({ instrumentations: createInstrumentations(), tracerProvider, meterProvider });
+  sdk.start();
 }
 
 /** Flushes pending spans and stops the SDK. Safe to call more than once. */
 export async function shutdownTracing(): Promise<void> {
-  const [runningTracer, runningMeters] = [tracerProvider, meterProvider];
-  tracerProvider = undefined;
-  meterProvider = undefined;
-  await runningTracer?.shutdown();
-  await runningMeters?.shutdown();
+  const running = sdk;
+  sdk = undefined;
+  await running?.shutdown();
 }
 
-/**
- * Our defaults, overridden by what the environment says (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) and completed
- * with a random service.instance.id and the process, host and OS: the detectors NodeSDK runs by default.
- */
-function detectedResource(serviceName: string): Resource {
-  return resourceFromAttributes({
-    [ATTR_SERVICE_NAME]: serviceName,
-    [ATTR_SERVICE_VERSION]: process.env.SERVICE_VERSION ?? packageVersion(),
-    [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: process.env.NODE_ENV ?? 'development',
-  }).merge(
-    detectResources({
-      detectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector, envDetector],
-    }),
-  );
-}
-
-/**
- * Keys copied from baggage to span attributes: `app.request.id` and BAGGAGE_ALLOWLIST (see libs/config). They land on
- * each process's entry span, whatever library made it, so allowlisted keys should be `app.*` ones listed in
- * app-attributes.ts.
- */
-function spanBaggageKeys(): (key: string) => boolean {
-  const allowed = new Set([
-    REQUEST_ID_BAGGAGE_KEY,
-    ...(process.env.BAGGAGE_ALLOWLIST ?? '').split(',').map((key) => key.trim()),
-  ]);
-  return (key) => allowed.has(key);
+function selfObservationMeterProvider() {
+  return getBooleanFromEnv(SDK_METRICS) ? metrics.getMeterProvider() : undefined;
 }
 
 function packageVersion(): string {

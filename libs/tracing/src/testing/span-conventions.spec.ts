@@ -62,4 +62,22 @@ describe(unconventionalAttributes.name, () => {
       'order:OrdersService.create (scope prisma) sets "app.tenant.id"',
     ]);
   });
+
+  it("accepts the Nest instrumentation's controller and handler spans with their nestjs.* keys", () => {
+    const nest = '@opentelemetry/instrumentation-nestjs-core';
+    expect(
+      unconventionalAttributes([
+        span(nest, {
+          'nestjs.type': 'request_context',
+          'nestjs.controller': 'OrdersController',
+          'nestjs.callback': 'create',
+          'nestjs.version': '11.2.0',
+          component: '@nestjs/core',
+          'http.route': '/orders',
+          [ATTR_APP_REQUEST_ID]: 'r-1',
+        }),
+        span(nest, { 'nestjs.type': 'handler', 'nestjs.callback': 'create' }),
+      ]),
+    ).toEqual([]);
+  });
 });

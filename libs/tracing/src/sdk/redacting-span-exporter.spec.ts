@@ -1,14 +1,14 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { RedactingSpanProcessor } from './redacting-span-processor';
+import { RedactingSpanExporter } from './redacting-span-exporter';
 
 const SECRET = 'sekret-91c4';
 
-describe(RedactingSpanProcessor.name, () => {
+describe(RedactingSpanExporter.name, () => {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
-    spanProcessors: [new RedactingSpanProcessor(), new SimpleSpanProcessor({ exporter })],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new RedactingSpanExporter(exporter) })],
   });
-  const tracer = provider.getTracer('redacting-span-processor.spec');
+  const tracer = provider.getTracer('redacting-span-exporter.spec');
 
   afterEach(() => exporter.reset());
   afterAll(() => provider.shutdown());
@@ -16,13 +16,13 @@ describe(RedactingSpanProcessor.name, () => {
   function exported() {
     const spans = exporter.getFinishedSpans();
     expect(spans).toHaveLength(1);
-    return spans[0].attributes;
+    return spans[0];
   }
 
   it('redacts a token in url.full given at start, as an HTTP client span records it', () => {
     tracer.startSpan('GET', { attributes: { 'url.full': `/users?access_token=${SECRET}&page=2` } }).end();
 
-    expect(exported()['url.full']).toBe('/users?access_token=REDACTED&page=2');
+    expect(exported().attributes['url.full']).toBe('/users?access_token=REDACTED&page=2');
   });
 
   it('redacts url.query and older URL attributes set after the span started', () => {
@@ -34,7 +34,7 @@ describe(RedactingSpanProcessor.name, () => {
     });
     span.end();
 
-    expect(exported()).toMatchObject({
+    expect(exported().attributes).toMatchObject({
       'url.query': 'token=REDACTED',
       'http.target': '/users?api_key=REDACTED',
       'http.url': 'http://gw/users?password=REDACTED',
@@ -51,7 +51,7 @@ describe(RedactingSpanProcessor.name, () => {
     });
     span.end();
 
-    expect(exported()).toEqual({
+    expect(exported().attributes).toEqual({
       'http.request.header.authorization': 'REDACTED',
       'http.request.header.cookie': 'REDACTED',
       'http.response.header.set_cookie': 'REDACTED',
@@ -59,9 +59,21 @@ describe(RedactingSpanProcessor.name, () => {
     });
   });
 
-  it('leaves URLs without credentials untouched', () => {
+  it('keeps the rest of a redacted span: its name, ids and parent', () => {
+    const parent = tracer.startSpan('parent');
+    const ids = parent.spanContext();
+    parent.setAttribute('url.full', `/x?token=${SECRET}`);
+    parent.end();
+
+    const span = exported();
+    expect(span.name).toBe('parent');
+    expect(span.spanContext()).toEqual(ids);
+    expect(span.duration).toBeDefined();
+  });
+
+  it('hands a span without credentials over as it is', () => {
     tracer.startSpan('GET', { attributes: { 'url.full': '/users?page=2', 'url.path': '/users' } }).end();
 
-    expect(exported()).toEqual({ 'url.full': '/users?page=2', 'url.path': '/users' });
+    expect(exported().attributes).toEqual({ 'url.full': '/users?page=2', 'url.path': '/users' });
   });
 });
