@@ -2,7 +2,6 @@
 // the other apps, call its pattern through the gateway, and follow the trace from the caller into its database.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NAMES } from '@app/config';
 import { unconventionalAttributes } from '@app/tracing/testing';
 import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
@@ -110,7 +109,7 @@ describe(`the generated ${SERVICE} service, called through the gateway`, () => {
   beforeAll(async () => {
     stack = await new Stack({
       otlpEndpoint: receiver.endpoint,
-      repository: { root: copy, services: [...SERVICE_NAMES, SERVICE] },
+      repository: { root: copy },
     }).start();
     const call = README_CALL.replace('localhost:3000', new URL(stack.gatewayUrl).host);
     const { status, headers, body } = parseCurlResponse(await mustRun('bash', ['-c', call], { cwd: copy }));

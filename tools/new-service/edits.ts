@@ -24,8 +24,8 @@ export function nextPorts(services: Record<string, ServicePorts>): ServicePorts 
 
 /** libs/config/src/services.json: the registry every other list is derived from. */
 export function addToServicesJson(source: string, service: NewService): string {
-  const services = JSON.parse(source) as Record<string, ServicePorts>;
-  const entries = Object.entries({ ...services, [service.name]: service.ports });
+  const services = JSON.parse(source) as Record<string, ServicePorts & { envPrefix: string }>;
+  const entries = Object.entries({ ...services, [service.name]: { envPrefix: service.constant, ...service.ports } });
   const lines = entries.map(([name, ports]) => `  ${JSON.stringify(name)}: ${JSON.stringify(ports)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }
@@ -173,16 +173,6 @@ export function addToEnvExample(source: string, { name, constant, snake, ports }
     /^(# OTEL_SERVICE_NAME overrides an app's default service.name \()([^)]*)\)/m,
     `$1$2, -${name})`,
   );
-}
-
-/** docker/healthcheck.cjs: which variable holds its HTTP port, for the image's health probe. */
-export function addToHealthcheck(source: string, { name, constant, ports }: NewService): string {
-  const key = name === name.replace(/-/g, '') ? name : `'${name}'`;
-  const entry = `  ${key}: { variable: '${constant}_HTTP_PORT', fallback: ${ports.httpPort} },\n`;
-  const start = source.indexOf('const HTTP_PORTS = {');
-  const end = source.indexOf('\n};', start);
-  if (start < 0 || end < 0) throw new Error('docker/healthcheck.cjs: no HTTP_PORTS object');
-  return `${source.slice(0, end + 1)}${entry}${source.slice(end + 1)}`;
 }
 
 /** docker/Dockerfile: its Prisma schema before `npm ci`, whose postinstall generates every service's client. */

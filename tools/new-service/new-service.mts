@@ -3,7 +3,7 @@
 // It writes apps/<name> and its contract in libs/contracts from template/ (real files with placeholders, see
 // naming.ts), and adds the service to the lists that name each service (edits.ts): libs/config/src/services.json,
 // which the config, transport and tools read, and the files that cannot read it (nest-cli.json, package.json,
-// docker-compose.yml, Prometheus, .env.example, the Dockerfile and its healthcheck, CI, the Grafana dashboard).
+// docker-compose.yml, Prometheus, .env.example, the Dockerfile, CI, the Grafana dashboard).
 // Then it formats what it wrote and generates the Prisma client, so lint, typecheck and the unit test pass at once.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,6 @@ const EDITS: [string, (source: string, service: edits.NewService) => string][] =
   ['docker-compose.yml', edits.addToCompose],
   ['docker/postgres/init-databases.sql', edits.addToInitDatabases],
   ['docker/prometheus/prometheus.yml', edits.addToPrometheus],
-  ['docker/healthcheck.cjs', edits.addToHealthcheck],
   ['docker/Dockerfile', edits.addToDockerfile],
   ['docker/grafana/dashboards/red.json', edits.addToDashboard],
   ['.github/workflows/ci.yml', edits.addToCiWorkflow],
