@@ -87,10 +87,15 @@ export function addToNestCli(source: string, { name }: NewService): string {
 }
 
 /** package.json: build it, watch it, and check its migrations with the others. */
-export function addToPackageJson(source: string, { name }: NewService): string {
+export function addToPackageJson(source: string, { name, snake }: NewService): string {
   const pkg = JSON.parse(source) as { scripts: Record<string, string> };
   const scripts = Object.entries(pkg.scripts).map(([key, value]): [string, string] => {
     if (key === 'build') return [key, `${value} && nest build ${name}`];
+    if (key === 'proto:generate') {
+      const withProto = value.replace(/\.proto(?= &&)/, `.proto ${snake}.proto`);
+      if (withProto === value) throw new Error('package.json: proto:generate lists no .proto files before "&&"');
+      return [key, withProto];
+    }
     if (key === 'db:migration:check') {
       if (!value.endsWith('"')) throw new Error('package.json: db:migration:check does not end in a quoted command');
       return [key, `${value.slice(0, -1)} && node tools/db/migration-diff.mts ${name} --exit-code"`];
@@ -205,7 +210,7 @@ export function addToDashboard(source: string, { name, project }: NewService): s
   );
 }
 
-function replaceOnce(
+export function replaceOnce(
   source: string,
   file: string,
   pattern: RegExp,
@@ -215,14 +220,14 @@ function replaceOnce(
   return source.replace(pattern, replacer);
 }
 
-function insertBefore(source: string, file: string, pattern: RegExp, text: string): string {
+export function insertBefore(source: string, file: string, pattern: RegExp, text: string): string {
   const at = source.search(pattern);
   if (at < 0) throw new Error(`${file}: found no ${pattern} to insert before`);
   return `${source.slice(0, at)}${text}${source.slice(at)}`;
 }
 
 /** Inserts `text` on the line after the last match of `pattern` (which must have the `g` and `m` flags). */
-function insertAfterLast(source: string, file: string, pattern: RegExp, text: string): string {
+export function insertAfterLast(source: string, file: string, pattern: RegExp, text: string): string {
   const last = [...source.matchAll(pattern)].at(-1);
   if (!last) throw new Error(`${file}: found no ${pattern} to insert after`);
   const lineEnd = last.index + last[0].length + 1;
