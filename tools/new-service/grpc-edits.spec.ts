@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addToPackageJson } from './edits';
+import { addToGrpcMethods, addToPackageJson, addToProtoCompat } from './edits';
 import type { NewService } from './edits';
-import { addToGrpcMethods, addToProtoCompat } from './grpc-edits';
 import { namesOf } from './naming';
 
 const ROOT = join(__dirname, '..', '..');

@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as edits from './edits.ts';
-import { addToGrpcMethods, addToProtoCompat } from './grpc-edits.ts';
 import { fillPlaceholders, invalidNameReason, migrationTimestamp, namesOf, placeholders } from './naming.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,8 +20,8 @@ const SERVICES_FILE = 'libs/config/src/services.json';
 const EDITS: [string, (source: string, service: edits.NewService) => string][] = [
   [SERVICES_FILE, edits.addToServicesJson],
   ['libs/contracts/src/index.ts', edits.addToContractsIndex],
-  ['libs/contracts/src/grpc/grpc-methods.ts', addToGrpcMethods],
-  ['libs/contracts/src/grpc/proto-compat.ts', addToProtoCompat],
+  ['libs/contracts/src/grpc/grpc-methods.ts', edits.addToGrpcMethods],
+  ['libs/contracts/src/grpc/proto-compat.ts', edits.addToProtoCompat],
   ['libs/transport/src/rpc-clients.module.ts', edits.addToRpcClients],
   ['apps/gateway/src/app.module.ts', edits.addToGatewayModule],
   ['nest-cli.json', edits.addToNestCli],
