@@ -124,8 +124,12 @@ export class Stack {
   }
 
   private async startAll(): Promise<void> {
-    const databases = await Promise.all(this.services.map((service) => createTestDatabase(service, this.root)));
-    this.databases.push(...databases);
+    // Every database that did start is kept for stop(), even when another failed to.
+    const settled = await Promise.allSettled(this.services.map((service) => createTestDatabase(service, this.root)));
+    for (const result of settled) if (result.status === 'fulfilled') this.databases.push(result.value);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const databases = this.databases;
     const serviceEnv: NodeJS.ProcessEnv = {};
     for (const [i, service] of this.services.entries()) {
       serviceEnv[`${this.envPrefix(service)}_RPC_PORT`] = String(await freePort());
