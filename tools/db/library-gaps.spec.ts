@@ -99,7 +99,7 @@ console.log(JSON.stringify({ total, counters }));
         LOAD,
       );
       expect(total).toBe(50);
-      // A server that no longer calls execProtocolRawStream and isInTransaction leaves the wrapper a silent no-op.
+      // A server that stops calling the two methods the wrapper intercepts leaves it a silent no-op.
       expect(counters.batches).toBeGreaterThanOrEqual(100);
       expect(counters.transactionChecks).toBeGreaterThan(0);
     });
