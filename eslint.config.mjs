@@ -45,7 +45,9 @@ export default tseslint.config(
               message: 'Import a library through its index (@app/<lib>), not a file inside it.',
             },
             {
-              regex: `(^|/)(apps|libs)/|^(\\.\\./)+(${APPS.join('|')})/`,
+              // Another app is two folders up at least (apps/<app>/src -> apps/<other>); one folder up is a sibling
+              // in the same app or lib (libs/contracts/src/<service>, which new:service writes).
+              regex: `(^|/)(apps|libs)/|^(\\.\\./){2,}(${APPS.join('|')})/`,
               message: 'Apps must not import each other, and libs are imported by alias (@app/<lib>), never by path.',
             },
           ],

@@ -1,14 +1,30 @@
 #!/usr/bin/env node
 // Health probe of an app image (Dockerfile HEALTHCHECK, and the healthchecks in docker-compose.yml): GET /health/live
 // on the app's own HTTP port, which each app reads from its own variable (libs/config/src/env.schema.ts). Exits 0 on a
-// 2xx, 1 otherwise, as Docker expects. Plain CommonJS with no dependencies: it runs in the runtime image as is.
+// 2xx, 1 otherwise, as Docker expects. Plain CommonJS with no dependencies: it runs in the runtime image as is, beside
+// the copy of libs/config/src/services.json and gateway.json that the Dockerfile puts there.
 'use strict';
 
-/** The variable each app reads its HTTP port from, and its default (tools/infra checks both against env.schema.ts). */
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+// The registry of libs/config/src: two folders up in the repository, next to this file in the image (Dockerfile).
+const REGISTRY = [join(__dirname, '..', 'libs', 'config', 'src'), join(__dirname, 'libs', 'config', 'src')].find(
+  (dir) => existsSync(join(dir, 'services.json')),
+);
+if (!REGISTRY) throw new Error('healthcheck: libs/config/src/services.json is missing');
+
+/** The variable each app reads its HTTP port from, and its default, from the registry the apps read. */
 const HTTP_PORTS = {
-  gateway: { variable: 'GATEWAY_PORT', fallback: 3000 },
-  user: { variable: 'USER_HTTP_PORT', fallback: 3001 },
-  order: { variable: 'ORDER_HTTP_PORT', fallback: 3002 },
+  gateway: (({ httpPortVariable, httpPort }) => ({ variable: httpPortVariable, fallback: httpPort }))(
+    require(join(REGISTRY, 'gateway.json')),
+  ),
+  ...Object.fromEntries(
+    Object.entries(require(join(REGISTRY, 'services.json'))).map(([app, { envPrefix, httpPort }]) => [
+      app,
+      { variable: `${envPrefix}_HTTP_PORT`, fallback: httpPort },
+    ]),
+  ),
 };
 
 /** The liveness URL of `app`, from the environment the app itself sees. */

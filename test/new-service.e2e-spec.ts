@@ -2,14 +2,12 @@
 // the other apps, call its pattern through the gateway, and follow the trace from the caller into its database.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NAMES } from '@app/config';
 import { unconventionalAttributes } from '@app/tracing/testing';
-import { AppProcess } from './support/app-process';
 import { OtlpReceiver, ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { type RepoCopy, copyRepo } from './support/repo-copy';
 import { mustRun, parseCurlResponse, run } from './support/run';
 import { SpanTree } from './support/span-tree';
-import { Stack, appEntry } from './support/stack';
+import { Stack } from './support/stack';
 
 const SERVICE = 'inventory';
 // The README's "Add a service" commands, run as written (the call against the test's gateway port).
@@ -38,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('npm run new:service', () => {
-  it('says what it created, and that gRPC needs a .proto', () => {
+  it('says what it created, its .proto included', () => {
     expect(generatorOutput).toContain(`Created the ${SERVICE} service`);
     expect(generatorOutput).toContain(`apps/${SERVICE}/src/main.ts`);
     expect(generatorOutput).toContain(`libs/contracts/src/grpc/${SERVICE}.proto`);
@@ -88,17 +86,37 @@ describe('npm run new:service', () => {
   }, 60_000);
 });
 
-describe(`the generated ${SERVICE} service on gRPC, which it has no .proto for`, () => {
-  it('stops the gateway at start-up, naming the file to add', async () => {
-    const env = { PATH: process.env.PATH, TRANSPORT: 'grpc', GATEWAY_PORT: '0', OTEL_SDK_DISABLED: 'true' };
-    const gateway = new AppProcess('gateway', process.execPath, [appEntry('gateway', copy)], env);
+describe(`the generated ${SERVICE} service on gRPC, from its generated .proto`, () => {
+  let grpcStack: Stack | undefined;
 
-    const line = await gateway.waitForLine((text) => text.includes('has no gRPC contract'));
-    const exitCode = await gateway.stop();
-
-    expect(line).toContain(`Add libs/contracts/src/grpc/${SERVICE}.proto`);
-    expect(exitCode).toBe(1);
+  afterAll(async () => {
+    await grpcStack?.stop();
   });
+
+  it("serves its pattern through the gateway, under the caller's trace", async () => {
+    grpcStack = await new Stack({
+      otlpEndpoint: receiver.endpoint,
+      transport: 'grpc',
+      repository: { root: copy },
+    }).start();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const response = await fetch(`${grpcStack.gatewayUrl}/${SERVICE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ name: 'over grpc' }),
+    });
+
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ name: 'over grpc' });
+    const spans = await receiver.waitForTrace(traceId, (received) =>
+      received.some((span) => span.service === SERVICE && span.name === `${SERVICE}.create`),
+    );
+    const tree = new SpanTree(spans);
+    const handler = tree.one(SERVICE, `${SERVICE}.create`, SpanKind.SERVER);
+    // instrumentation-grpc's SERVER span sits between the gateway's call and the handler.
+    expect(tree.parentOf(handler)).toMatchObject({ service: SERVICE, kind: SpanKind.SERVER });
+    expect(tree.parentOf(handler)!.attributes['rpc.system']).toBe('grpc');
+  }, 120_000);
 });
 
 describe(`the generated ${SERVICE} service, called through the gateway`, () => {
@@ -110,7 +128,7 @@ describe(`the generated ${SERVICE} service, called through the gateway`, () => {
   beforeAll(async () => {
     stack = await new Stack({
       otlpEndpoint: receiver.endpoint,
-      repository: { root: copy, services: [...SERVICE_NAMES, SERVICE] },
+      repository: { root: copy },
     }).start();
     const call = README_CALL.replace('localhost:3000', new URL(stack.gatewayUrl).host);
     const { status, headers, body } = parseCurlResponse(await mustRun('bash', ['-c', call], { cwd: copy }));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
 import { SERVICES as SERVICE_NAMES, urlVariable } from './db/schema-engine.mts';
-import { envPrefix, portsOf } from './services.mts';
+import { GATEWAY, envPrefix, portsOf } from './services.mts';
 
 const ROOT = join(import.meta.dirname, '..');
 const APPS = [...SERVICE_NAMES, 'gateway'] as const;
@@ -71,15 +71,15 @@ async function main(): Promise<void> {
     for (let replica = 1; replica < count; replica++) children.push(startApp(app, replica));
   }
   log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
-  log(`gateway on http://localhost:${process.env.GATEWAY_PORT ?? 3000} (Swagger UI at /docs)`);
+  log(`gateway on http://localhost:${httpPort('gateway', 0)} (Swagger UI at /docs)`);
 }
 
 function httpPortVariable(app: App): string {
-  return app === 'gateway' ? 'GATEWAY_PORT' : `${envPrefix(app)}_HTTP_PORT`;
+  return app === 'gateway' ? GATEWAY.httpPortVariable : `${envPrefix(app)}_HTTP_PORT`;
 }
 
 function defaultHttpPort(app: App): number {
-  return app === 'gateway' ? 3000 : portsOf(app).httpPort;
+  return app === 'gateway' ? GATEWAY.httpPort : portsOf(app).httpPort;
 }
 
 /** Replica n of a service serves health on its HTTP port + 10 × n (3001, 3011, 3021…). */

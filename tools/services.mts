@@ -3,18 +3,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Default ports of a service; `npm run new:service` picks the next free ones. */
-export type ServicePorts = { httpPort: number; rpcPort: number; embeddedDatabasePort: number };
+/** A service's variables' prefix and default ports; `npm run new:service` picks the next free ones. */
+export type ServicePorts = { envPrefix: string; httpPort: number; rpcPort: number; embeddedDatabasePort: number };
 
 export const SERVICES_FILE = join(import.meta.dirname, '..', 'libs', 'config', 'src', 'services.json');
 
 export const SERVICES = JSON.parse(readFileSync(SERVICES_FILE, 'utf8')) as Record<string, ServicePorts>;
+/** The gateway's HTTP port variable and its default. */
+export const GATEWAY = JSON.parse(readFileSync(join(SERVICES_FILE, '..', 'gateway.json'), 'utf8')) as {
+  httpPortVariable: string;
+  httpPort: number;
+};
 export const SERVICE_NAMES = Object.keys(SERVICES);
 export type ServiceName = string;
 
-/** The prefix of a service's variables: `stock-level` -> `STOCK_LEVEL` (as in libs/config/src/services.ts). */
+/** The prefix of a service's variables: `stock-level` -> `STOCK_LEVEL`. */
 export function envPrefix(service: string): string {
-  return service.toUpperCase().replaceAll('-', '_');
+  return portsOf(service).envPrefix;
 }
 
 /** The default ports of a service of services.json; throws for a name that is not one. */

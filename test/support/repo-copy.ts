@@ -13,8 +13,24 @@ export interface RepoCopy {
 }
 
 /**
- * A throwaway copy of the repository, as a fresh clone has it (tracked files, and untracked ones that are not
- * ignored), with node_modules (and .tools, when there is one) linked to this checkout's. Commands that write into
+ * The repository's files as the user has them: tracked ones, and untracked ones that are not ignored (a service just
+ * generated and not yet committed, say). A tracked file deleted in the working tree is left out. Not the links to the
+ * installed packages (a worktree's node_modules may be an untracked symlink, which the `node_modules/` ignore rule
+ * does not match).
+ */
+export function workTreeFiles(): string[] {
+  const listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return listing
+    .split('\0')
+    .filter((file) => file !== '' && !LINKED.includes(file.split('/')[0]) && existsSync(join(ROOT, file)));
+}
+
+/**
+ * A throwaway copy of the repository's work tree (workTreeFiles), with node_modules (and .tools, when there is one) linked to this checkout's. Commands that write into
  * the repository (`npm run dev` keeps its embedded databases in .data/ and rebuilds dist/, `npm run
  * db:migration:new` adds a migration) run there, so a test leaves the checkout as it found it.
  *
@@ -23,18 +39,7 @@ export interface RepoCopy {
 export function copyRepo({ generated = false }: { generated?: boolean } = {}): RepoCopy {
   const dir = mkdtempSync(join(tmpdir(), 'repo-copy-'));
   try {
-    const listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    // Not the links to the installed packages (a worktree's node_modules may be an untracked symlink, which the
-    // `node_modules/` ignore rule does not match): they are linked below. A tracked file deleted in the working tree
-    // is gone from a copy made from it too.
-    const files = listing
-      .split('\0')
-      .filter((file) => file !== '' && !LINKED.includes(file.split('/')[0]) && existsSync(join(ROOT, file)));
-    for (const file of files) {
+    for (const file of workTreeFiles()) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       cpSync(join(ROOT, file), join(dir, file));
     }

@@ -1,5 +1,5 @@
-import { SERVICE_NAMES, type ServiceName } from '@app/config';
-import { existsSync } from 'node:fs';
+import { GATEWAY, SERVICES, type ServiceName, TRANSPORT_KINDS, type TransportKind } from '@app/config';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppProcess } from './app-process';
 import { TestDatabase, createTestDatabase } from './databases';
@@ -9,8 +9,8 @@ import { waitUntil } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
 export type AppName = 'gateway' | ServiceName;
-export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
-export const TRANSPORTS: TransportKind[] = ['tcp', 'nats', 'rmq', 'grpc'];
+export type { TransportKind };
+export const TRANSPORTS: readonly TransportKind[] = TRANSPORT_KINDS;
 
 export interface StackOptions {
   otlpEndpoint: string;
@@ -23,15 +23,19 @@ export interface StackOptions {
   /** Connect the services to their databases through proxies the test can cut (see `databaseProxy`). */
   proxyDatabases?: boolean;
   /**
-   * Run another repository's build, with its services: a copy with a generated service
-   * (test/new-service.e2e-spec.ts). By default this repository and the services of its services.json.
+   * Run another repository's build, with the services of its services.json: a copy with a generated service
+   * (test/new-service.e2e-spec.ts). By default this repository.
    */
-  repository?: { root: string; services: readonly string[] };
+  repository?: { root: string };
 }
 
-/** The prefix of a service's variables, as libs/config reads them: `stock-level` -> `STOCK_LEVEL`. */
-const envPrefix = (app: string) => app.toUpperCase().replaceAll('-', '_');
-const httpPortVariable = (app: string) => (app === 'gateway' ? 'GATEWAY_PORT' : `${envPrefix(app)}_HTTP_PORT`);
+/** The services of a repository's registry, libs/config/src/services.json, with the prefix of their variables. */
+function registryOf(root: string): Record<string, { envPrefix: string }> {
+  return JSON.parse(readFileSync(join(root, 'libs', 'config', 'src', 'services.json'), 'utf8')) as Record<
+    string,
+    { envPrefix: string }
+  >;
+}
 
 /** The built entry point of an app (`npm run build` makes it). */
 export function appEntry(app: string, root = ROOT): string {
@@ -58,12 +62,24 @@ export class Stack {
   private readonly databases: TestDatabase[] = [];
   private readonly proxies = new Map<string, TcpProxy>();
   private readonly root: string;
+  private readonly registry: Record<string, { envPrefix: string }>;
   private readonly services: readonly string[];
   env: NodeJS.ProcessEnv = {};
 
   constructor(private readonly options: StackOptions) {
     this.root = options.repository?.root ?? ROOT;
-    this.services = options.repository?.services ?? SERVICE_NAMES;
+    this.registry = options.repository ? registryOf(options.repository.root) : SERVICES;
+    this.services = Object.keys(this.registry);
+  }
+
+  private envPrefix(service: string): string {
+    const entry = this.registry[service];
+    if (!entry) throw new Error(`${service} is not a service of ${this.root}/libs/config/src/services.json`);
+    return entry.envPrefix;
+  }
+
+  private httpPortVariable(app: string): string {
+    return app === 'gateway' ? GATEWAY.httpPortVariable : `${this.envPrefix(app)}_HTTP_PORT`;
   }
 
   get gatewayUrl(): string {
@@ -108,12 +124,16 @@ export class Stack {
   }
 
   private async startAll(): Promise<void> {
-    const databases = await Promise.all(this.services.map((service) => createTestDatabase(service, this.root)));
-    this.databases.push(...databases);
+    // Every database that did start is kept for stop(), even when another failed to.
+    const settled = await Promise.allSettled(this.services.map((service) => createTestDatabase(service, this.root)));
+    for (const result of settled) if (result.status === 'fulfilled') this.databases.push(result.value);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const databases = this.databases;
     const serviceEnv: NodeJS.ProcessEnv = {};
     for (const [i, service] of this.services.entries()) {
-      serviceEnv[`${envPrefix(service)}_RPC_PORT`] = String(await freePort());
-      serviceEnv[`${envPrefix(service)}_DATABASE_URL`] = await this.databaseUrl(service, databases[i].url);
+      serviceEnv[`${this.envPrefix(service)}_RPC_PORT`] = String(await freePort());
+      serviceEnv[`${this.envPrefix(service)}_DATABASE_URL`] = await this.databaseUrl(service, databases[i].url);
     }
     this.env = {
       PATH: process.env.PATH,
@@ -159,7 +179,7 @@ export class Stack {
   private async launch(app: string, instance: string, httpPort: number): Promise<AppInstance> {
     const child = new AppProcess(instance, process.execPath, [appEntry(app, this.root)], {
       ...this.appEnvironment(app),
-      [httpPortVariable(app)]: String(httpPort),
+      [this.httpPortVariable(app)]: String(httpPort),
     });
     const launched = { app, instance, process: child, httpUrl: `http://127.0.0.1:${httpPort}` };
     this.instances.set(instance, launched);

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { oneBatchAtATime } from './pglite-batches.mts';
 
 export type EmbeddedPostgresOptions = {
   /** 0 picks a free port. */
@@ -26,7 +27,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const host = options.host ?? '127.0.0.1';
   const db = await PGlite.create(options.dataDir);
   // The default of one connection makes a pg Pool's second connection fail ("Connection terminated unexpectedly").
-  // PGlite is a single session: the server queues the connections' messages and runs them one at a time.
+  // PGlite is a single session: the server queues the connections' messages and runs them one at a time
+  // (pglite-batches.mts keeps each query's messages together).
   const server = new PGLiteSocketServer({
     db: oneBatchAtATime(db),
     host,
@@ -51,39 +53,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       await db.close();
     })());
   return { url, port, stop };
-}
-
-// PGLiteSocketServer (0.2.17) queues single protocol messages, not whole queries. A pg query is a batch (Parse, Bind,
-// Describe, Execute, Sync) on the session's one unnamed statement and portal, and when the queue switches connections
-// inside a batch (seen when another connection's BEGIN lands in it), concurrent queries break each other: "portal ""
-// does not exist", empty results (5 of 10 runs of a Prisma test with interactive transactions beside plain queries;
-// 0 of 10 with this). The queue keeps serving one connection while `isInTransaction()` is true; so also answer true
-// while a batch is open, from its first extended-protocol message to its Sync.
-function oneBatchAtATime(db: PGlite): PGlite {
-  const SYNC = 0x53; // 'S'
-  const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]); // Parse, Bind, Describe, Execute, Close, Flush
-  let inBatch = false;
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'isInTransaction') return () => inBatch || target.isInTransaction();
-      if (property === 'execProtocolRawStream') {
-        return async (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
-          if (EXTENDED.has(message[0]!)) inBatch = true;
-          await target.execProtocolRawStream(message, options);
-          if (message[0] === SYNC) inBatch = false;
-        };
-      }
-      // A connection that drops mid-batch makes the server send ROLLBACK and serve the others again.
-      if (property === 'exec') {
-        return (...args: Parameters<PGlite['exec']>) => {
-          inBatch = false;
-          return target.exec(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
-    },
-  });
 }
 
 async function main(): Promise<void> {

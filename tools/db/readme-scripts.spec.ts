@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_NAMES, envPrefix } from '@app/config';
 import { extractCommands } from '../checks/doc-commands';
 import { AppProcess } from '../../test/support/app-process';
 import { type RepoCopy, copyRepo } from '../../test/support/repo-copy';
@@ -16,7 +17,7 @@ const MIGRATE = 'npm run db:migrate';
 const CHECK = 'npm run db:migration:check';
 const NEW_MIGRATION = 'npm run db:migration:new -- order add_notes';
 
-function committedMigrations(root: string, service: 'user' | 'order'): string[] {
+function committedMigrations(root: string, service: string): string[] {
   return readdirSync(join(root, 'apps', service, 'prisma', 'migrations'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -24,7 +25,7 @@ function committedMigrations(root: string, service: 'user' | 'order'): string[] 
 }
 
 /** A database nobody else uses: a new name on E2E_DATABASE_URL's server (migrate creates it), else an embedded one. */
-async function throwawayDatabase(service: 'user' | 'order'): Promise<{ url: string; drop(): Promise<void> }> {
+async function throwawayDatabase(service: string): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.E2E_DATABASE_URL;
   if (server) {
     const name = `readme_${service}_${randomBytes(4).toString('hex')}`;
@@ -55,15 +56,18 @@ describe('the README database commands', () => {
     expect(shown).toEqual(expect.arrayContaining([MIGRATE, CHECK, NEW_MIGRATION]));
   });
 
-  it(`${MIGRATE} applies every migration of both services to the databases in USER_/ORDER_DATABASE_URL`, async () => {
-    const [user, order] = await Promise.all([throwawayDatabase('user'), throwawayDatabase('order')]);
+  it(`${MIGRATE} applies every migration of every service to the databases in <NAME>_DATABASE_URL`, async () => {
+    const databases = await Promise.all(SERVICE_NAMES.map((service) => throwawayDatabase(service)));
+    const [user, order] = [databases[SERVICE_NAMES.indexOf('user')], databases[SERVICE_NAMES.indexOf('order')]];
     try {
       const result = await runShell(MIGRATE, {
         cwd: ROOT,
-        env: { USER_DATABASE_URL: user.url, ORDER_DATABASE_URL: order.url },
+        env: Object.fromEntries(
+          SERVICE_NAMES.map((service, i) => [`${envPrefix(service)}_DATABASE_URL`, databases[i].url]),
+        ),
       });
       expect(result).toMatchObject({ code: 0 });
-      for (const service of ['user', 'order'] as const) {
+      for (const service of SERVICE_NAMES) {
         expect(result.stdout).toContain(`${service}: applied ${committedMigrations(ROOT, service).join(', ')}\n`);
       }
       const applied = await query<{ migration_name: string }>(
@@ -77,7 +81,7 @@ describe('the README database commands', () => {
       );
       expect(tables.map((row) => row.table_name)).toEqual(expect.arrayContaining(['users', 'processed_events']));
     } finally {
-      await Promise.all([user.drop(), order.drop()]);
+      await Promise.all(databases.map((database) => database.drop()));
     }
   });
 

@@ -3,12 +3,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { SERVICE_NAMES, type ServiceName, envPrefix } from '../services.mts';
+import { connectMigrationAdapter } from './migration-adapter.mts';
 
 export const SERVICES = SERVICE_NAMES;
 export type Service = ServiceName;
@@ -81,25 +81,22 @@ export async function withEngine<T>(
   // engine.free() leaves the adapters' pg pools open, and their idle clients would keep Node alive for 10 s.
   // The engine disposes some adapters itself (the shadow one), and a pg pool must not be ended twice.
   const opened: (() => Promise<void>)[] = [];
-  const connect = async (factory: PrismaPg): Promise<SqlDriverAdapter> => {
-    const adapter = patchAdapter(await factory.connect());
-    const original = adapter.dispose.bind(adapter);
+  const connect = async (connectionString: string): Promise<SqlDriverAdapter> => {
+    const adapter = await connectMigrationAdapter(connectionString);
     let disposed: Promise<void> | undefined;
-    const dispose = () => (disposed ??= original());
+    const dispose = () => (disposed ??= adapter.dispose());
     opened.push(dispose);
-    return Object.assign(adapter, { dispose });
+    return { ...adapter, dispose };
   };
-  const main = new PrismaPg({ connectionString: databaseUrl });
   // Not PrismaPg's own connectToShadowDb(): it runs CREATE DATABASE, then connects with `{ connectionString,
   // database }`, where pg lets the connection string win, so its "shadow" is the main database (checked, 7.10.0).
-  const shadow = shadowDatabaseUrl ? new PrismaPg({ connectionString: shadowDatabaseUrl }) : undefined;
   const factory: SqlMigrationAwareDriverAdapterFactory = {
-    provider: main.provider,
-    adapterName: main.adapterName,
-    connect: () => connect(main),
+    provider: 'postgres',
+    adapterName: '@prisma/adapter-pg',
+    connect: () => connect(databaseUrl),
     connectToShadowDb: async () => {
-      if (!shadow) throw new Error('This operation needs a shadow database; pass shadowDatabaseUrl.');
-      return connect(shadow);
+      if (!shadowDatabaseUrl) throw new Error('This operation needs a shadow database; pass shadowDatabaseUrl.');
+      return connect(shadowDatabaseUrl);
     },
   };
   const debug = process.env.DEBUG?.includes('schema-engine') ? (msg: string) => console.error(msg) : () => {};
@@ -118,47 +115,6 @@ export async function withEngine<T>(
   } finally {
     await Promise.all(opened.map((dispose) => dispose()));
   }
-}
-
-// Two fixes to @prisma/adapter-pg 7.10's adapter, as the schema engine uses it (performIO and onError are private):
-// - executeScript, which applies each migration, splits the script at every ";" (breaking semicolons in strings,
-//   function bodies and DO blocks) and runs the pieces one by one, so a failing migration is left half applied.
-//   Send the script as one multi-statement simple query instead: PostgreSQL runs that as one implicit transaction.
-// - The engine's schema description reads columns of PostgreSQL's internal one-byte type "char" (OID 18, such as
-//   pg_constraint.contype) as characters, but the adapter rejects that type ("Column type 'char' could not be
-//   deserialized"), so every diff that reads a database fails. Let the adapter see text, then label those columns
-//   as characters; queryRaw returns performIO's `rows` array, which ties the two together.
-function patchAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  type RawResult = { fields: { dataTypeID: number }[]; rows: unknown[] };
-  const internals = adapter as unknown as {
-    performIO(query: SqlQuery): Promise<RawResult>;
-    onError(error: unknown): never;
-    underlyingDriver(): { query(sql: string): Promise<unknown> };
-  };
-  adapter.executeScript = async (script) => {
-    try {
-      await internals.underlyingDriver().query(script);
-    } catch (error) {
-      internals.onError(error);
-    }
-  };
-
-  const performIO = internals.performIO.bind(adapter);
-  const queryRaw = adapter.queryRaw.bind(adapter);
-  const charColumns = new WeakMap<object, number[]>();
-  internals.performIO = async (query) => {
-    const result = await performIO(query);
-    const chars = result.fields.flatMap((field, i) => (field.dataTypeID === 18 ? [i] : []));
-    for (const i of chars) result.fields[i]!.dataTypeID = 25; // text
-    if (chars.length) charColumns.set(result.rows, chars);
-    return result;
-  };
-  adapter.queryRaw = async (query) => {
-    const result = await queryRaw(query);
-    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
-    return result;
-  };
-  return adapter;
 }
 
 /** Reads a migrations folder the way the Prisma CLI does (listMigrations in @prisma/migrate). */

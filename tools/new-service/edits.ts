@@ -24,8 +24,8 @@ export function nextPorts(services: Record<string, ServicePorts>): ServicePorts 
 
 /** libs/config/src/services.json: the registry every other list is derived from. */
 export function addToServicesJson(source: string, service: NewService): string {
-  const services = JSON.parse(source) as Record<string, ServicePorts>;
-  const entries = Object.entries({ ...services, [service.name]: service.ports });
+  const services = JSON.parse(source) as Record<string, ServicePorts & { envPrefix: string }>;
+  const entries = Object.entries({ ...services, [service.name]: { envPrefix: service.constant, ...service.ports } });
   const lines = entries.map(([name, ports]) => `  ${JSON.stringify(name)}: ${JSON.stringify(ports)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }
@@ -87,10 +87,15 @@ export function addToNestCli(source: string, { name }: NewService): string {
 }
 
 /** package.json: build it, watch it, and check its migrations with the others. */
-export function addToPackageJson(source: string, { name }: NewService): string {
+export function addToPackageJson(source: string, { name, snake }: NewService): string {
   const pkg = JSON.parse(source) as { scripts: Record<string, string> };
   const scripts = Object.entries(pkg.scripts).map(([key, value]): [string, string] => {
     if (key === 'build') return [key, `${value} && nest build ${name}`];
+    if (key === 'proto:generate') {
+      const withProto = value.replace(/\.proto(?= &&)/, `.proto ${snake}.proto`);
+      if (withProto === value) throw new Error('package.json: proto:generate lists no .proto files before "&&"');
+      return [key, withProto];
+    }
     if (key === 'db:migration:check') {
       if (!value.endsWith('"')) throw new Error('package.json: db:migration:check does not end in a quoted command');
       return [key, `${value.slice(0, -1)} && node tools/db/migration-diff.mts ${name} --exit-code"`];
@@ -175,16 +180,6 @@ export function addToEnvExample(source: string, { name, constant, snake, ports }
   );
 }
 
-/** docker/healthcheck.cjs: which variable holds its HTTP port, for the image's health probe. */
-export function addToHealthcheck(source: string, { name, constant, ports }: NewService): string {
-  const key = name === name.replace(/-/g, '') ? name : `'${name}'`;
-  const entry = `  ${key}: { variable: '${constant}_HTTP_PORT', fallback: ${ports.httpPort} },\n`;
-  const start = source.indexOf('const HTTP_PORTS = {');
-  const end = source.indexOf('\n};', start);
-  if (start < 0 || end < 0) throw new Error('docker/healthcheck.cjs: no HTTP_PORTS object');
-  return `${source.slice(0, end + 1)}${entry}${source.slice(end + 1)}`;
-}
-
 /** docker/Dockerfile: its Prisma schema before `npm ci`, whose postinstall generates every service's client. */
 export function addToDockerfile(source: string, { name }: NewService): string {
   const lines = `COPY apps/${name}/prisma apps/${name}/prisma\nCOPY apps/${name}/prisma.config.ts apps/${name}/\n`;
@@ -213,6 +208,63 @@ export function addToDashboard(source: string, { name, project }: NewService): s
       return `${start}${jobs},${project}-${name}"`;
     },
   );
+}
+
+// The gRPC half of a new service's contract: its .proto comes from the template; these two edits enter its method in
+// the contract's table and its messages and signature in the compile-time check against the .proto, so that
+// TRANSPORT=grpc works for the service from the start, as every other transport does.
+const METHODS = 'libs/contracts/src/grpc/grpc-methods.ts';
+const COMPAT = 'libs/contracts/src/grpc/proto-compat.ts';
+
+/** grpc-methods.ts: the service's patterns are contract patterns, and `create` is its service's Create method. */
+export function addToGrpcMethods(source: string, { name, pascal, constant, snake }: NewService): string {
+  const patterns = `${constant}_PATTERNS`;
+  let result = insertAfterLast(
+    source,
+    METHODS,
+    /^import .* from '\.\.\/[^']+';$/gm,
+    `import { ${patterns} } from '../${name}/${name}.patterns';\n`,
+  );
+  result = replaceOnce(
+    result,
+    METHODS,
+    /^(export type ContractPattern =\n(?: {2}\| .*\n)*? {2}\| .*);$/m,
+    (_, union) => {
+      return `${union}\n  | (typeof ${patterns})[keyof typeof ${patterns}];`;
+    },
+  );
+  const entry = `  [${patterns}.create]: { package: '${snake}', service: '${pascal}Service', method: 'Create', isEvent: false },\n`;
+  return insertBefore(result, METHODS, /^\} as const satisfies Record<ContractPattern, GrpcMethodRef>;$/m, entry);
+}
+
+/** proto-compat.ts: the generated types of its .proto, checked against its contract's request and view. */
+export function addToProtoCompat(source: string, { name, pascal, constant, snake }: NewService): string {
+  const [request, view] = [`Create${pascal}ItemRequest`, `${pascal}ItemView`];
+  const imports =
+    `import type { ${constant}_PATTERNS } from '../${name}/${name}.patterns';\n` +
+    `import type { ${request}, ${view} } from '../${name}/${name}.types';\n`;
+  let result = insertAfterLast(source, COMPAT, /^(?:import type|\}) .*from '\.\.\/[^']+';$/gm, imports);
+  result = insertAfterLast(
+    result,
+    COMPAT,
+    /^import type \{ ProtoGrpcType as \w+ \} from '\.\/generated\/\w+';$/gm,
+    `import type { ProtoGrpcType as ${pascal}Proto } from './generated/${snake}';\n`,
+  );
+  result = replaceOnce(
+    result,
+    COMPAT,
+    /^type Proto = (.*);$/m,
+    (_, types) => `type Proto = ${types} & ${pascal}Proto;`,
+  );
+  result = replaceOnce(result, COMPAT, /^(interface MessageContracts \{\n[\s\S]*?)^\}$/m, (_, body) => {
+    return `${body}  ${snake}: {\n    ${request}: ${request};\n    ${view}: ${view};\n  };\n}`;
+  });
+  result = replaceOnce(result, COMPAT, /^(export type MessageChecks = \[\n[\s\S]*?)^\];$/m, (_, body) => {
+    return `${body}  Assert<Mutual<keyof MessageContracts['${snake}'], MessageNames<'${snake}'>>>,\n  Assert<MessagesMatch<'${snake}'>>,\n];`;
+  });
+  return replaceOnce(result, COMPAT, /^(interface ContractSignatures \{\n[\s\S]*?)^\}$/m, (_, body) => {
+    return `${body}  [${constant}_PATTERNS.create]: [${request}, ${view}];\n}`;
+  });
 }
 
 function replaceOnce(

@@ -1,10 +1,11 @@
 // `npm run new:service -- <name>`: a new traced service, wired in like user and order.
 //
 // It writes apps/<name> and its contract in libs/contracts from template/ (real files with placeholders, see
-// naming.ts), and adds the service to the lists that name each service (edits.ts): libs/config/src/services.json,
+// naming.ts), its .proto included, and adds the service to the lists that name each service (edits.ts): libs/config/src/services.json,
 // which the config, transport and tools read, and the files that cannot read it (nest-cli.json, package.json,
-// docker-compose.yml, Prometheus, .env.example, the Dockerfile and its healthcheck, CI, the Grafana dashboard).
-// Then it formats what it wrote and generates the Prisma client, so lint, typecheck and the unit test pass at once.
+// docker-compose.yml, Prometheus, .env.example, the Dockerfile, CI, the Grafana dashboard).
+// Then it formats what it wrote and generates the Prisma client and the gRPC types, so lint, typecheck and the unit
+// test pass at once, on every transport.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -19,6 +20,8 @@ const SERVICES_FILE = 'libs/config/src/services.json';
 const EDITS: [string, (source: string, service: edits.NewService) => string][] = [
   [SERVICES_FILE, edits.addToServicesJson],
   ['libs/contracts/src/index.ts', edits.addToContractsIndex],
+  ['libs/contracts/src/grpc/grpc-methods.ts', edits.addToGrpcMethods],
+  ['libs/contracts/src/grpc/proto-compat.ts', edits.addToProtoCompat],
   ['libs/transport/src/rpc-clients.module.ts', edits.addToRpcClients],
   ['apps/gateway/src/app.module.ts', edits.addToGatewayModule],
   ['nest-cli.json', edits.addToNestCli],
@@ -26,7 +29,6 @@ const EDITS: [string, (source: string, service: edits.NewService) => string][] =
   ['docker-compose.yml', edits.addToCompose],
   ['docker/postgres/init-databases.sql', edits.addToInitDatabases],
   ['docker/prometheus/prometheus.yml', edits.addToPrometheus],
-  ['docker/healthcheck.cjs', edits.addToHealthcheck],
   ['docker/Dockerfile', edits.addToDockerfile],
   ['docker/grafana/dashboards/red.json', edits.addToDashboard],
   ['.github/workflows/ci.yml', edits.addToCiWorkflow],
@@ -62,6 +64,8 @@ function main(): void {
   // Long names make long lines; let Prettier wrap them as it does everywhere else. (Migrations are ignored by it.)
   run(['node_modules/prettier/bin/prettier.cjs', '--write', '--ignore-unknown', '--log-level', 'warn', ...written]);
   run(['tools/prisma-generate.mts']);
+  // The TypeScript types of its .proto, which proto-compat.ts checks against the contract.
+  execFileSync('npm', ['run', '--silent', 'proto:generate'], { cwd: ROOT, stdio: 'inherit' });
 
   console.log(`Created the ${name} service (HTTP ${service.ports.httpPort}, RPC ${service.ports.rpcPort}):`);
   for (const file of written) console.log(`  ${existsSync(join(ROOT, file)) ? file : `${file} (missing?)`}`);
@@ -72,10 +76,8 @@ Next:
                                     and find the trace in Jaeger (docker compose up) under service "${name}"
   Replace the example (${service.pascal}Item) with your model: edit apps/${name}/prisma/schema.prisma, then
   npm run db:migration:new -- ${name} <migration_name>
-
-gRPC: not generated. TRANSPORT=tcp, nats and rmq work as is. TRANSPORT=grpc needs a .proto for the service:
-  libs/contracts/src/grpc/${name}.proto, its entries in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, and
-  npm run proto:generate. Until then the gateway and ${name} refuse to start on gRPC, naming the missing .proto.`);
+  Every transport works as is; a pattern you add goes in libs/contracts/src/grpc/${service.snake}.proto too, with
+  its entry in GRPC_METHODS, then npm run proto:generate (proto-compat.ts fails the build until the two agree).`);
 }
 
 /** Every file under the template folder. */

@@ -107,7 +107,11 @@ describe('the edits, on this repository’s files', () => {
 
     const after = JSON.parse(edits.addToServicesJson(source, billing)) as Record<string, unknown>;
 
-    expect(after).toEqual({ ...(JSON.parse(source) as object), billing: PORTS });
+    expect(after).toEqual({ ...(JSON.parse(source) as object), billing: { envPrefix: 'BILLING', ...PORTS } });
+    expect(JSON.parse(edits.addToServicesJson(source, stockLevel))).toHaveProperty(
+      'stock-level.envPrefix',
+      'STOCK_LEVEL',
+    );
     expect(Object.keys(after).at(-1)).toBe('billing');
   });
 
@@ -217,12 +221,6 @@ describe('the edits, on this repository’s files', () => {
         /^# OTEL_SERVICE_NAME overrides an app's default service.name \(\S+-gateway, -user, .*, -stock-level\)$/,
       ),
     ]);
-  });
-
-  it("gives the image's healthcheck its HTTP port variable", () => {
-    const after = edits.addToHealthcheck(read('docker/healthcheck.cjs'), stockLevel);
-
-    expect(after).toContain("  'stock-level': { variable: 'STOCK_LEVEL_HTTP_PORT', fallback: 3003 },\n};");
   });
 
   it('copies its Prisma schema into the image before npm ci', () => {

@@ -1,16 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { type RepoCopy, copyRepo, workTreeFiles } from '../../test/support/repo-copy';
 import { nameProblem, renameInText } from './rename-project';
 
 const ROOT = join(__dirname, '..', '..');
@@ -72,10 +63,10 @@ describe(nameProblem.name, () => {
 });
 
 describe('npm run rename, in a copy of the repository', () => {
-  const copy = mkdtempSync(join(tmpdir(), 'rename-'));
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\0')
-    .filter((path) => path && existsSync(join(ROOT, path)));
+  // The work tree as the user has it, uncommitted files (a service just generated) included.
+  const files = workTreeFiles();
+  let repository: RepoCopy;
+  let copy: string;
   // npm and tsc under the Node.js running this test, not whatever comes first on PATH.
   const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` };
   const run = (command: string, args: string[]) =>
@@ -84,18 +75,13 @@ describe('npm run rename, in a copy of the repository', () => {
   let firstRun: ReturnType<typeof run>;
 
   beforeAll(() => {
-    for (const path of files) {
-      mkdirSync(dirname(join(copy, path)), { recursive: true });
-      copyFileSync(join(ROOT, path), join(copy, path));
-    }
-    // Installed and generated files are not the script's to rename: linked, so the copy typechecks.
-    for (const linked of ['node_modules', 'apps/user/src/generated', 'apps/order/src/generated']) {
-      symlinkSync(realpathSync(join(ROOT, linked)), join(copy, linked));
-    }
+    // With node_modules linked and the generated Prisma clients, which the script leaves alone, so the copy typechecks.
+    repository = copyRepo({ generated: true });
+    copy = repository.dir;
     firstRun = run('npm', ['run', '--silent', 'rename', '--', NEW_NAME]);
   }, 30_000);
 
-  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  afterAll(() => repository?.remove());
 
   it('says what it changed', () => {
     expect(firstRun.status).toBe(0);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppConfig, ConfigValidationError, parseConfig } from './app-config';
 import { envSchema } from './env.schema';
-import { SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
+import { GATEWAY, SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
 
 const USER_DB = 'postgresql://postgres@127.0.0.1:5432/users';
 const ORDER_DB = 'postgresql://postgres@127.0.0.1:5432/orders';
@@ -65,7 +65,9 @@ describe(parseConfig.name, () => {
 
   it("reads a service's variables under its upper-cased name", () => {
     expect(envPrefix('user')).toBe('USER');
-    expect(envPrefix('stock-level' as ServiceName)).toBe('STOCK_LEVEL');
+    // EnvPrefix<S>, the type the variables' names are checked with, spells each prefix this way.
+    for (const service of SERVICE_NAMES) expect(envPrefix(service)).toBe(service.toUpperCase().replaceAll('-', '_'));
+    expect(envSchema.shape).toHaveProperty(GATEWAY.httpPortVariable);
   });
 
   it('reads the transport and the broker URLs', () => {

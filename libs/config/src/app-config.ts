@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { type Env, envSchema } from './env.schema';
+import { type Env, TRANSPORT_KINDS, envSchema } from './env.schema';
 import { SERVICE_NAMES, type ServiceName, envPrefix } from './services';
 
 export type AppName = 'gateway' | ServiceName;
 
-export type TransportKind = 'tcp' | 'nats' | 'rmq' | 'grpc';
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
 export interface RpcEndpoint {
   host: string;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { type EnvPrefix, SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
+import { type EnvPrefix, GATEWAY, SERVICES, SERVICE_NAMES, type ServiceName, envPrefix } from './services';
+
+/** The transports the apps can talk over (TRANSPORT). */
+export const TRANSPORT_KINDS = ['tcp', 'nats', 'rmq', 'grpc'] as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -59,7 +62,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
-  GATEWAY_PORT: port.default(3000),
+  GATEWAY_PORT: port.default(GATEWAY.httpPort),
   // Each service's <NAME>_HTTP_PORT, _RPC_HOST, _RPC_PORT and _DATABASE_URL: see serviceVariables above.
   ...serviceVariables(),
   /** Address the RPC servers bind to; 0.0.0.0 inside containers. */
@@ -71,7 +74,7 @@ export const envSchema = z.object({
   DATABASE_QUERY_TIMEOUT_MS: positiveMs.default(5000),
 
   /** How the services talk: one setting for the whole system. */
-  TRANSPORT: z.enum(['tcp', 'nats', 'rmq', 'grpc']).default('tcp'),
+  TRANSPORT: z.enum(TRANSPORT_KINDS).default('tcp'),
   NATS_URL: z.url().default('nats://127.0.0.1:4222'),
   RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
 

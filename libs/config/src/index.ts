@@ -1,4 +1,4 @@
 export * from './app-config';
 export * from './config.module';
-export { envSchema, type Env } from './env.schema';
+export { TRANSPORT_KINDS, envSchema, type Env } from './env.schema';
 export * from './services';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { GRPC_LOADER_OPTIONS, protoPath } from '@app/contracts';
+import { GRPC_LOADER_OPTIONS, grpcPackageOf, protoPath } from '@app/contracts';
 import { ClientProviderOptions, Transport } from '@nestjs/microservices';
 import { TcpTraceSerializer, TransportCarrier, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
 import { ServiceName } from './services';
@@ -23,7 +23,7 @@ export function rpcClientOptions(name: string, config: AppConfig, service: Servi
         name,
         transport: Transport.GRPC,
         options: {
-          package: service,
+          package: grpcPackageOf(service),
           protoPath: protoPath(service),
           url: `${host}:${port}`,
           loader: GRPC_LOADER_OPTIONS,

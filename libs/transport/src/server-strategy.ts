@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { ORDER_PATTERNS, USER_PATTERNS, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
+import { ORDER_PATTERNS, USER_PATTERNS, grpcPackageOf, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
 import { TcpTraceDeserializer, TracedServer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
@@ -73,7 +73,7 @@ export function rpcServerStrategy(config: AppConfig, service: ServiceName): Cust
     case 'grpc':
       return {
         strategy: new TracedGrpcServer({
-          package: service,
+          package: grpcPackageOf(service),
           protoPath: protoPath(service),
           url: `${bindHost}:${port}`,
           loader: GRPC_LOADER_OPTIONS,

@@ -1,6 +1,6 @@
 import { type GrpcObject, type ServiceClientConstructor, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { ORDER_EVENTS, ORDER_PATTERNS } from '../orders/order.patterns';
 import { USER_PATTERNS } from '../users/user.patterns';
@@ -8,20 +8,22 @@ import {
   type ContractPattern,
   GRPC_LOADER_OPTIONS,
   GRPC_METHODS,
-  type GrpcPackage,
   grpcMethodOf,
+  grpcPackageOf,
   patternOfGrpcMethod,
   protoPath,
 } from './grpc-methods';
 
-const ALL_PATTERNS: ContractPattern[] = [
-  ...Object.values(USER_PATTERNS),
-  ...Object.values(ORDER_PATTERNS),
-  ...Object.values(ORDER_EVENTS),
-];
+// GRPC_METHODS is exhaustive by type: every contract pattern has an entry (those of generated services too).
+const ALL_PATTERNS = Object.keys(GRPC_METHODS) as ContractPattern[];
+
+/** The packages of the .proto files here, one per file. */
+const PROTO_PACKAGES = readdirSync(__dirname)
+  .filter((file) => file.endsWith('.proto'))
+  .map((file) => file.slice(0, -'.proto'.length));
 
 /** The services of a package (not its messages), loaded the way Nest's client and server load it. */
-function servicesOf(pkg: GrpcPackage): Record<string, ServiceClientConstructor> {
+function servicesOf(pkg: string): Record<string, ServiceClientConstructor> {
   const loaded = loadPackageDefinition(loadSync(protoPath(pkg), GRPC_LOADER_OPTIONS));
   const members = Object.entries(loaded[pkg] as GrpcObject);
   return Object.fromEntries(
@@ -30,8 +32,17 @@ function servicesOf(pkg: GrpcPackage): Record<string, ServiceClientConstructor> 
 }
 
 describe('GRPC_METHODS', () => {
-  it('covers every contract pattern and nothing else', () => {
-    expect(Object.keys(GRPC_METHODS).sort()).toEqual([...ALL_PATTERNS].sort());
+  it("covers user's and order's patterns, and names a package for each .proto file and none other", () => {
+    expect(ALL_PATTERNS).toEqual(
+      expect.arrayContaining([
+        ...Object.values(USER_PATTERNS),
+        ...Object.values(ORDER_PATTERNS),
+        ...Object.values(ORDER_EVENTS),
+      ]),
+    );
+    expect([...new Set(ALL_PATTERNS.map((pattern) => grpcMethodOf(pattern).package))].sort()).toEqual(
+      [...PROTO_PACKAGES].sort(),
+    );
   });
 
   it.each(ALL_PATTERNS)('maps %s to a method its .proto declares', (pattern) => {
@@ -45,7 +56,7 @@ describe('GRPC_METHODS', () => {
   });
 
   it('maps every method of the .proto files to a pattern', () => {
-    for (const pkg of ['user', 'order'] as const) {
+    for (const pkg of PROTO_PACKAGES) {
       for (const [service, { service: definition }] of Object.entries(servicesOf(pkg))) {
         for (const method of Object.keys(definition)) {
           expect({ service, method, pattern: patternOfGrpcMethod(service, method) }).toEqual({
@@ -103,6 +114,10 @@ describe(protoPath.name, () => {
     expect(isAbsolute(path)).toBe(true);
     expect(path.endsWith(`${pkg}.proto`)).toBe(true);
     expect(existsSync(path)).toBe(true);
+  });
+
+  it('takes the service name, whose `-` its package turns into `_`', () => {
+    expect(grpcPackageOf('stock-level')).toBe('stock_level');
   });
 
   it('rejects a service without a .proto, naming the file to add', () => {

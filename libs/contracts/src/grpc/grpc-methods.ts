@@ -9,14 +9,10 @@ export type ContractPattern =
   | (typeof ORDER_PATTERNS)[keyof typeof ORDER_PATTERNS]
   | (typeof ORDER_EVENTS)[keyof typeof ORDER_EVENTS];
 
-/** A .proto package; each is one file, `<package>.proto`, next to this module. */
-export type GrpcPackage = 'user' | 'order';
-
-const GRPC_PACKAGES: readonly GrpcPackage[] = ['user', 'order'];
-
 /** Where a contract pattern lives in the .proto files. */
 export interface GrpcMethodRef {
-  package: GrpcPackage;
+  /** The .proto package: the service's name in snake case (grpcPackageOf); its file is `<package>.proto`, here. */
+  package: string;
   /** The service's name inside its package, as Nest's @GrpcMethod and ClientGrpc.getService take it. */
   service: string;
   method: string;
@@ -41,6 +37,14 @@ export const GRPC_METHODS = {
   // The user service consumes order events, so the method is in its package.
   [ORDER_EVENTS.created]: { package: 'user', service: 'OrderEvents', method: 'Created', isEvent: true },
 } as const satisfies Record<ContractPattern, GrpcMethodRef>;
+
+/** The .proto packages: those GRPC_METHODS names. */
+const GRPC_PACKAGES = new Set<string>(Object.values(GRPC_METHODS).map((ref) => ref.package));
+
+/** The .proto package of a service: a package name cannot hold the `-` of `stock-level`. */
+export function grpcPackageOf(service: string): string {
+  return service.replaceAll('-', '_');
+}
 
 /** Options both ends load the .proto files with, so a client and a server see the same shapes. */
 export const GRPC_LOADER_OPTIONS = {
@@ -75,17 +79,18 @@ export function patternOfGrpcMethod(service: string, method: string): ContractPa
 }
 
 /**
- * The absolute path of a package's .proto file. The files sit next to this module both in the sources and in each
+ * The absolute path of a service's .proto file. The files sit next to this module both in the sources and in each
  * app's build output (copied there by the `assets` of the app in nest-cli.json), so this works under Jest, from
  * dist/apps/<app> and in the Docker image, which holds only dist/apps/<app>.
  */
-export function protoPath(pkg: string): string {
-  if (!GRPC_PACKAGES.includes(pkg as GrpcPackage)) {
-    // A service made by `npm run new:service` has no .proto until someone writes one: say what is missing.
+export function protoPath(service: string): string {
+  const pkg = grpcPackageOf(service);
+  if (!GRPC_PACKAGES.has(pkg)) {
+    // `npm run new:service` writes both; a service written by hand may lack them: say what is missing.
     throw new Error(
-      `TRANSPORT=grpc: the "${pkg}" service has no gRPC contract. Add libs/contracts/src/grpc/${pkg}.proto, its ` +
-        'package in GRPC_PACKAGES and its methods in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, then run ' +
-        '`npm run proto:generate`; or use TRANSPORT=tcp, nats or rmq.',
+      `TRANSPORT=grpc: the "${service}" service has no gRPC contract. Add libs/contracts/src/grpc/${pkg}.proto and ` +
+        'its methods in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, then run `npm run proto:generate`; ' +
+        'or use TRANSPORT=tcp, nats or rmq.',
     );
   }
   return join(__dirname, `${pkg}.proto`);

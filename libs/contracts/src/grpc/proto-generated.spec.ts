@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const PROTO_DIR = relative(ROOT, __dirname).replaceAll('\\', '/');
 const GENERATED = join(__dirname, 'generated');
-const PROTO_FILES = ['user.proto', 'order.proto'];
+/** Every .proto here (`npm run new:service` adds one per service), in the order the script lists them. */
+const PROTO_FILES = readdirSync(__dirname).filter((file) => file.endsWith('.proto'));
 /** The options of `npm run proto:generate`; the last test keeps the two in step. */
 const GENERATOR_OPTIONS = ['--keepCase', '--longs=String', '--enums=String', '--defaults', '--grpcLib=@grpc/grpc-js'];
 
@@ -74,6 +75,7 @@ describe('generated gRPC types', () => {
     for (const expected of [...GENERATOR_OPTIONS, `-I ${PROTO_DIR}`, `-O ${PROTO_DIR}/generated`]) {
       expect(script).toContain(expected);
     }
-    expect(script).toContain(PROTO_FILES.join(' '));
+    const listed = /-O \S+ ((?:\S+\.proto ?)+)/.exec(script)?.[1]?.trim().split(' ');
+    expect([...(listed ?? [])].sort()).toEqual([...PROTO_FILES].sort());
   });
 });
