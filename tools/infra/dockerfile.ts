@@ -48,6 +48,15 @@ export function copySources(instruction: Instruction): string[] {
     .slice(0, -1);
 }
 
+/** Where a COPY puts each of its sources, relative to WORKDIR: into a destination folder (`dir/`), or onto a file. */
+export function copyTargets(instruction: Instruction): { source: string; target: string }[] {
+  const destination = instruction.getArguments().at(-1)?.getValue() ?? '';
+  return copySources(instruction).map((source) => ({
+    source,
+    target: destination.endsWith('/') ? `${destination}${source.split('/').at(-1)}` : destination,
+  }));
+}
+
 /** The last HEALTHCHECK's command as a list, like a compose healthcheck's `test` (`CMD-SHELL x` for the shell form). */
 export function healthcheckCommand(stage: Stage): string[] | undefined {
   const content = instructionsOf(stage, 'HEALTHCHECK').at(-1)?.getArgumentsContent() ?? '';

@@ -7,16 +7,17 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../bench/apps.mts';
 import { startDatabases } from '../bench/databases.mts';
 import { stopChild } from '../bench/proc.ts';
-import { copySources, dockerfileStages, healthcheckCommand, instructionsOf, runCommand } from './dockerfile.ts';
+import { copyTargets, dockerfileStages, healthcheckCommand, instructionsOf, runCommand } from './dockerfile.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const services = Object.keys(JSON.parse(readFileSync(join(ROOT, 'libs/config/src/services.json'), 'utf8')) as object);
-const APPS = ['gateway', ...services];
+const registry = (file: string) => JSON.parse(readFileSync(join(ROOT, 'libs/config/src', file), 'utf8'));
+const services = registry('services.json') as Record<string, { envPrefix: string }>;
+const APPS = ['gateway', ...Object.keys(services)];
 const START_TIMEOUT_MS = 60_000;
 
 const runtime = dockerfileStages(join(ROOT, 'docker', 'Dockerfile')).find((stage) => stage.name === 'runtime');
@@ -29,8 +30,10 @@ const probe = healthcheckCommand(runtime);
 if (probe?.[0] !== 'CMD') throw new Error('the runtime stage has no exec-form HEALTHCHECK');
 
 const dir = mkdtempSync(join(tmpdir(), 'runtime-stage-'));
-const httpPortVariable = (app: string) =>
-  app === 'gateway' ? 'GATEWAY_PORT' : `${app.toUpperCase().replaceAll('-', '_')}_HTTP_PORT`;
+const httpPortVariable = (app: string): string =>
+  app === 'gateway'
+    ? (registry('gateway.json') as { httpPortVariable: string }).httpPortVariable
+    : `${services[app]!.envPrefix}_HTTP_PORT`;
 
 /** Runs the stage's HEALTHCHECK command (its argv, in the stage's WORKDIR) until it exits 0 or the deadline passes. */
 async function waitHealthy(app: string, env: NodeJS.ProcessEnv, child: ChildProcess): Promise<void> {
@@ -49,8 +52,8 @@ async function waitHealthy(app: string, env: NodeJS.ProcessEnv, child: ChildProc
 }
 
 async function main(): Promise<void> {
-  for (const source of instructionsOf(runtime!, 'COPY').flatMap(copySources)) {
-    cpSync(join(ROOT, source), join(dir, basename(source)), { recursive: true });
+  for (const { source, target } of instructionsOf(runtime!, 'COPY').flatMap(copyTargets)) {
+    cpSync(join(ROOT, source), join(dir, target), { recursive: true });
   }
   console.log(`runtime stage install, in ${dir}: ${install}`);
   execFileSync('sh', ['-c', install!], { cwd: dir, stdio: 'inherit' });
@@ -71,10 +74,14 @@ async function main(): Promise<void> {
         APP: app,
         TRANSPORT: 'tcp',
         [httpPortVariable(app)]: String(await freePort()),
-        USER_RPC_PORT: String(await freePort()),
-        ORDER_RPC_PORT: String(await freePort()),
-        USER_DATABASE_URL: databases.urls.user,
-        ORDER_DATABASE_URL: databases.urls.order,
+        ...Object.fromEntries(
+          await Promise.all(
+            Object.entries(services).flatMap(([service, { envPrefix }]) => [
+              [`${envPrefix}_DATABASE_URL`, databases.urls[service]],
+              freePort().then((port) => [`${envPrefix}_RPC_PORT`, String(port)]),
+            ]),
+          ),
+        ),
         OTEL_TRACES_EXPORTER: 'none',
       };
       const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], {
