@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { OtlpReceiver } from './support/otlp-receiver';
+import { expectErrorBody } from './support/error-body';
+import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
 import { Stack } from './support/stack';
 import { parseTraceHeader } from './support/traceparent';
 
@@ -124,6 +125,31 @@ describe('gateway security', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       const exposed = response.headers.get('access-control-expose-headers')?.split(',');
       expect(exposed).toEqual(expect.arrayContaining(['x-request-id', 'traceresponse', 'retry-after']));
+    });
+  });
+
+  describe('oversized headers', () => {
+    it("answers 431 with the documented body, a request id and a trace, past Node's 16 KiB header limit", async () => {
+      const response = await get(`/users/${randomUUID()}`, { 'x-filler': 'f'.repeat(20_000) });
+      const body = (await response.json()) as Record<string, unknown>;
+
+      expectErrorBody({ response, status: response.status, body }, 431);
+      expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get('connection')).toBe('close');
+      const [server] = await receiver.waitForTrace(body.traceId as string, (spans) =>
+        spans.some((span) => span.kind === SpanKind.SERVER),
+      );
+      expect(server).toMatchObject({
+        service: 'gateway',
+        name: 'HTTP',
+        attributes: { 'http.response.status_code': 431, 'app.request.id': body.requestId },
+      });
+      const logged = stack.app('gateway').logs.find((line) => line.request_id === body.requestId);
+      expect(logged).toMatchObject({ level: 'warn', statusCode: 431 });
+    });
+
+    it('still serves the next request normally', async () => {
+      expect((await get('/health/live')).status).toBe(200);
     });
   });
 

@@ -9,11 +9,41 @@ import { waitUntil } from './support/wait';
 const SECRETS = {
   bearer: `bearer-${randomUUID()}`,
   cookie: `cookie-${randomUUID()}`,
+  // Headers whose names no fixed list had: matched by pattern.
+  xAuthToken: `x-auth-token-${randomUUID()}`,
+  xAccessToken: `x-access-token-${randomUUID()}`,
+  xCsrfToken: `x-csrf-token-${randomUUID()}`,
+  xAmzSecurityToken: `x-amz-security-token-${randomUUID()}`,
+  authentication: `authentication-${randomUUID()}`,
+  xApiKey: `x-api-key-${randomUUID()}`,
   bodyPassword: `password-${randomUUID()}`,
   bodyToken: `token-${randomUUID()}`,
+  bodyApiKey: `api-key-${randomUUID()}`,
+  bodySession: `session-${randomUUID()}`,
+  bodyJwt: `jwt-${randomUUID()}`,
   queryToken: `query-${randomUUID()}`,
+  querySessionId: `sessionid-${randomUUID()}`,
+  queryJwt: `query-jwt-${randomUUID()}`,
+  queryAuth: `query-auth-${randomUUID()}`,
+  querySignature: `signature-${randomUUID()}`,
+  urlUserinfo: `userinfo-${randomUUID()}`,
+  encodedUrlUserinfo: `encoded-userinfo-${randomUUID()}`,
   brokenJsonPassword: `broken-${randomUUID()}`,
 };
+
+const UNKNOWN_USER = randomUUID();
+
+/** CREDENTIAL_QUERY as logs and spans must show it. */
+const REDACTED_QUERY = [
+  'access_token=REDACTED',
+  'sessionid=REDACTED',
+  'jwt=REDACTED',
+  'auth=REDACTED',
+  'X-Amz-Signature=REDACTED',
+  `next=${encodeURIComponent('https://REDACTED:REDACTED@shop.example/cart')}`,
+  `back=${encodeURIComponent('https://REDACTED:REDACTED@shop.example/')}`,
+  'page=1',
+].join('&');
 
 /** Plain values of a successful flow: allowed in logs, but never inside SQL text (queries are parameterised). */
 const PLAIN = {
@@ -22,7 +52,28 @@ const PLAIN = {
   sku: `SKU-${randomUUID()}`,
 };
 
-const CREDENTIAL_HEADERS = { authorization: `Bearer ${SECRETS.bearer}`, cookie: `session=${SECRETS.cookie}` };
+const CREDENTIAL_HEADERS = {
+  authorization: `Bearer ${SECRETS.bearer}`,
+  cookie: `session=${SECRETS.cookie}`,
+  'x-auth-token': SECRETS.xAuthToken,
+  'x-access-token': SECRETS.xAccessToken,
+  'x-csrf-token': SECRETS.xCsrfToken,
+  'x-amz-security-token': SECRETS.xAmzSecurityToken,
+  authentication: SECRETS.authentication,
+  'x-api-key': SECRETS.xApiKey,
+};
+
+/** Credentials in a query: by name, and as the userinfo of a URL-valued parameter, plain and percent-encoded. */
+const CREDENTIAL_QUERY = [
+  `access_token=${SECRETS.queryToken}`,
+  `sessionid=${SECRETS.querySessionId}`,
+  `jwt=${SECRETS.queryJwt}`,
+  `auth=${SECRETS.queryAuth}`,
+  `X-Amz-Signature=${SECRETS.querySignature}`,
+  `next=https://ada:${SECRETS.urlUserinfo}@shop.example/cart`,
+  `back=${encodeURIComponent(`https://ada:${SECRETS.encodedUrlUserinfo}@shop.example/`)}`,
+  'page=1',
+].join('&');
 
 const receiver = new OtlpReceiver();
 let stack: Stack;
@@ -89,9 +140,12 @@ beforeAll(async () => {
     name: 'Refused',
     password: SECRETS.bodyPassword,
     token: SECRETS.bodyToken,
+    apiKey: SECRETS.bodyApiKey,
+    session: { id: SECRETS.bodySession },
+    jwt: SECRETS.bodyJwt,
   });
   await send('unknown secret fields', 'POST', '/users', refused);
-  await send('token in the query', 'GET', `/users/${randomUUID()}?access_token=${SECRETS.queryToken}&page=1`);
+  await send('credentials in the query', 'GET', `/users/${UNKNOWN_USER}?${CREDENTIAL_QUERY}`);
   await send('broken JSON', 'POST', '/users', `{"email":"x@example.com","password":"${SECRETS.brokenJsonPassword}",`);
   const user = await send('create user', 'POST', '/users', JSON.stringify({ email: PLAIN.email, name: PLAIN.name }));
   userId = user.id as string;
@@ -119,33 +173,37 @@ describe('secrets never reach logs or spans', () => {
   it('got the answers the requests were meant to get', () => {
     expect(Object.fromEntries([...sent].map(([label, { status }]) => [label, status]))).toEqual({
       'unknown secret fields': 400,
-      'token in the query': 404,
+      'credentials in the query': 404,
       'broken JSON': 400,
       'create user': 201,
       'create order': 201,
     });
   });
 
-  it('logged every request, with the credential headers redacted and the query token replaced', () => {
+  it('logged every request with what an operator needs, and no header set', () => {
     const logged = [...sent].filter(([label]) => !NOT_ACCESS_LOGGED.has(label));
     expect(logged).toHaveLength(4);
     for (const [, { requestId }] of logged) {
-      const req = completionLog(requestId)?.req as { headers: Record<string, string> } | undefined;
-      expect(req?.headers).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]' });
+      const line = completionLog(requestId)!;
+      expect(line.req).toEqual({
+        method: expect.stringMatching(/^(GET|POST)$/),
+        url: expect.stringMatching(/^\//),
+        userAgent: expect.any(String),
+        remoteAddress: expect.any(String),
+        ...((line.req as { method: string }).method === 'POST' && { contentLength: expect.any(Number) }),
+      });
+      expect(line.res).toEqual({ statusCode: expect.any(Number), contentLength: expect.any(Number) });
+      expect(line).toMatchObject({ request_id: requestId, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     }
-    const queryRequest = completionLog(sent.get('token in the query')!.requestId)?.req as {
-      url: string;
-      query: object;
-    };
-    expect(queryRequest.url).toMatch(/\?access_token=REDACTED&page=1$/);
-    expect(queryRequest.query).toEqual({ access_token: 'REDACTED', page: '1' });
+    const queryRequest = completionLog(sent.get('credentials in the query')!.requestId)?.req as { url: string };
+    expect(queryRequest.url).toBe(`/users/${UNKNOWN_USER}?${REDACTED_QUERY}`);
   });
 
-  it('exported spans of every request, with the query token replaced in url.query', () => {
-    // url.full, the other attribute that could carry it, is redacted by the same processor (its unit spec).
-    const spans = receiver.trace(sent.get('token in the query')!.traceId);
+  it('exported spans of every request, with the query credentials replaced in url.query', () => {
+    // url.full, the other attribute that could carry them, is redacted by the same processor (its unit spec).
+    const spans = receiver.trace(sent.get('credentials in the query')!.traceId);
     const server = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER);
-    expect(server?.attributes['url.query']).toBe('access_token=REDACTED&page=1');
+    expect(server?.attributes['url.query']).toBe(REDACTED_QUERY);
   });
 
   it.each(Object.entries(SECRETS))('finds the %s in no log line of any app', (_kind, secret) => {

@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
-import { JSON_BODY_LIMIT, rejectPrototypeKeys } from './http/json-only.middleware';
+import { answerClientErrors } from './http/client-errors';
+import { useJsonBody } from './http/json-body';
 import { corsOptions } from './security/cors';
 import { SECURITY_HEADERS } from './security/security-headers';
 import { setupSwagger } from './swagger';
@@ -21,9 +22,11 @@ async function bootstrap(): Promise<void> {
   // Before the body parser and the routes, so a preflight is answered without touching either.
   const cors = corsOptions(config.gateway.corsOrigins);
   if (cors) app.enableCors(cors);
-  // JSON only, and small: form and text bodies are refused by JsonOnlyMiddleware (415), big ones by the parser (413).
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectPrototypeKeys });
+  // JSON only, and small: form and text bodies are refused by JsonOnlyMiddleware (415), big ones by the parser (413),
+  // deep, NUL-carrying or prototype-reaching ones by checkJsonBody (400).
+  useJsonBody(app);
   const logger = app.get(Logger);
+  answerClientErrors(app.getHttpServer(), logger);
   app.useLogger(logger);
   setupSwagger(app);
   closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });

@@ -1,38 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '@app/config';
-import { SENSITIVE_FIELDS, SENSITIVE_HEADERS, redactQueryObject, redactUrl } from '@app/redaction';
+import { redactFields } from '@app/redaction';
 // The SDK's entry point, already loaded first in every app: the probe paths are defined once, for spans and logs.
 import { isUntracedPath } from '@app/tracing/sdk';
 import { propagation } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
+import { accessLogRequest, accessLogResponse } from './access-log';
 
-/** Must match REQUEST_ID_BAGGAGE_KEY in @app/tracing; kept literal so logging does not depend on tracing. */
+/** Must match REQUEST_ID_BAGGAGE_KEY in @app/tracing, whose main entry loads Nest; logging imports only its SDK entry. */
 const REQUEST_ID_BAGGAGE_KEY = 'app.request.id';
-
-/**
- * Paths never logged: credential headers of requests and responses, and secret-looking fields one level into any
- * logged object. Query strings are redacted by the request serializer instead (their names vary in case).
- */
-export const REDACTED_PATHS = [
-  ...SENSITIVE_HEADERS.flatMap((header) => [`req.headers["${header}"]`, `res.headers["${header}"]`]),
-  ...SENSITIVE_FIELDS.map((field) => `*.${field}`),
-];
-
-type SerializedRequest = Record<string, unknown> & { url?: unknown; query?: unknown };
-
-/**
- * pino-http's request serializer logs `url` with its query and Express's parsed `query`; a token sent as
- * `?access_token=…` would be in both.
- */
-export function redactRequestUrl(req: SerializedRequest): SerializedRequest {
-  const redacted = { ...req };
-  if (typeof req.url === 'string') redacted.url = redactUrl(req.url);
-  if (req.query && typeof req.query === 'object')
-    redacted.query = redactQueryObject(req.query as Record<string, unknown>);
-  return redacted;
-}
 
 /**
  * One pino configuration for every app. Trace and span ids are added by @opentelemetry/instrumentation-pino
@@ -45,10 +23,15 @@ export function createLoggerParams(config: Pick<AppConfig, 'app' | 'log'>): Para
       level: config.log.level,
       base: { service: config.app },
       messageKey: 'msg',
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-      // Runs on pino-std-serializers' output (pino-http wraps it), before redact.
-      serializers: { req: redactRequestUrl },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Secrets by the look of their names, at any depth of what a line logs (`{ user: { apiKey } }`), and
+        // userinfo in URL-valued strings. pino's own `redact` takes fixed paths only, so it would miss
+        // `x-auth-token`, `sessionid` and the next name nobody listed.
+        log: (object) => redactFields(object),
+      },
+      // The access log's request and response: a few fields, never the header sets (see access-log.ts).
+      serializers: { req: accessLogRequest, res: accessLogResponse },
       mixin: requestIdFromBaggage,
       // The gateway's request-context middleware has already settled the id (req.id) by now.
       genReqId: (req) => req.id ?? randomUUID(),

@@ -1,2 +1,3 @@
+export * from './redact-fields';
 export * from './redact-url';
 export * from './sensitive-names';

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -46,6 +47,8 @@ export class CreateOrderRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ORDER_ITEMS)
+  // ValidateNested alone lets a nested array through (`items: [[]]` has no fields to fail), and it reached the database.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderItemInput)
   items!: OrderItemInput[];

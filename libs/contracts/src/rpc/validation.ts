@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipeOptions } from '@nestjs/common';
+import { NotContains } from 'class-validator';
 import { DomainError } from './domain-error';
 
 /**
@@ -22,4 +23,12 @@ function flattenMessages(errors: ValidationError[]): string[] {
     ...Object.values(error.constraints ?? {}),
     ...flattenMessages(error.children ?? []),
   ]);
+}
+
+/**
+ * For every free-text field: PostgreSQL's text types cannot hold U+0000 (the insert fails with "invalid byte
+ * sequence for encoding UTF8: 0x00"), so it is refused as invalid input rather than left to fail as a 500.
+ */
+export function NoNulCharacters(): PropertyDecorator {
+  return NotContains('\u0000', { message: '$property must not contain NUL (\\u0000) characters' });
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { NoNulCharacters } from '../rpc/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -10,12 +11,14 @@ export class CreateUserRequest {
   @Transform(trim)
   @IsEmail()
   @MaxLength(254)
+  @NoNulCharacters()
   email!: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
   @Transform(trim)
   @IsString()
   @Length(1, 100)
+  @NoNulCharacters()
   name!: string;
 }
 

@@ -71,6 +71,24 @@ describe(RedactingSpanExporter.name, () => {
     expect(span.duration).toBeDefined();
   });
 
+  it('redacts headers by the pattern of their names, and userinfo in URLs', () => {
+    const span = tracer.startSpan('GET');
+    span.setAttributes({
+      'http.request.header.x-auth-token': [SECRET],
+      'http.request.header.x-amz-security-token': [SECRET],
+      'url.full': `https://ada:${SECRET}@api.example/users?jwt=${SECRET}`,
+      'url.query': `sessionid=${SECRET}&next=https://ada:${SECRET}@shop.example/`,
+    });
+    span.end();
+
+    expect(exported().attributes).toEqual({
+      'http.request.header.x-auth-token': 'REDACTED',
+      'http.request.header.x-amz-security-token': 'REDACTED',
+      'url.full': 'https://REDACTED:REDACTED@api.example/users?jwt=REDACTED',
+      'url.query': `sessionid=REDACTED&next=${encodeURIComponent('https://REDACTED:REDACTED@shop.example/')}`,
+    });
+  });
+
   it('hands a span without credentials over as it is', () => {
     tracer.startSpan('GET', { attributes: { 'url.full': '/users?page=2', 'url.path': '/users' } }).end();
 

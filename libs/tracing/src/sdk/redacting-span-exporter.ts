@@ -1,4 +1,4 @@
-import { REDACTED, SENSITIVE_HEADERS, redactQuery, redactUrl } from '@app/redaction';
+import { REDACTED, isSensitiveHeaderAttribute, redactQuery, redactUrl } from '@app/redaction';
 import type { Attributes } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
@@ -6,20 +6,12 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 /** Attributes that hold a whole URL or a path with its query (current and older HTTP semantic conventions). */
 const URL_ATTRIBUTES = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_ATTRIBUTES = new Set(['url.query']);
-/** Headers recorded through headersToSpanAttributes, in stable (`-`) and older (`_`) spelling. */
-const HEADER_ATTRIBUTES = new Set(
-  ['request', 'response'].flatMap((direction) =>
-    SENSITIVE_HEADERS.flatMap((header) => [
-      `http.${direction}.header.${header}`,
-      `http.${direction}.header.${header.replace(/-/g, '_')}`,
-    ]),
-  ),
-);
 
 /**
  * Takes credentials out of span attributes on their way to the backend (OTLP or the console alike).
  * @opentelemetry/instrumentation-http redacts only a few signed-URL parameters, by exact name, in `url.query` and
- * `url.full`; the list in @app/redaction is matched without regard to case, brackets or percent-encoding, and also
+ * `url.full`; @app/redaction matches names by pattern (`x-auth-token`, `sessionid`, `jwt`…) without regard to case,
+ * brackets or percent-encoding, strips URL userinfo, and also
  * covers what other instrumentations (undici's `url.full`) or a user's spans record, so `?access_token=…` never
  * leaves the process. Done in the exporter path, not in a span processor, so NodeSDK still builds the batch
  * processor from OTEL_BSP_* (it does so only when given a `traceExporter`, not `spanProcessors`).
@@ -45,7 +37,7 @@ function redacted(span: ReadableSpan): ReadableSpan {
   let attributes: Attributes | undefined;
   for (const key in span.attributes) {
     const value = span.attributes[key];
-    const replacement = HEADER_ATTRIBUTES.has(key)
+    const replacement = isSensitiveHeaderAttribute(key)
       ? REDACTED
       : typeof value !== 'string'
         ? value
