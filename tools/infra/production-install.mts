@@ -15,7 +15,7 @@ import { stopChild } from '../bench/proc.ts';
 import { copyTargets, dockerfileStages, healthcheckCommand, instructionsOf, runCommand } from './dockerfile.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const registry = (file: string) => JSON.parse(readFileSync(join(ROOT, 'libs/config/src', file), 'utf8'));
+const registry = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, 'libs/config/src', file), 'utf8'));
 const services = registry('services.json') as Record<string, { envPrefix: string }>;
 const APPS = ['gateway', ...Object.keys(services)];
 const START_TIMEOUT_MS = 60_000;
@@ -51,6 +51,16 @@ async function waitHealthy(app: string, env: NodeJS.ProcessEnv, child: ChildProc
   throw new Error(`${app} was not healthy within ${START_TIMEOUT_MS} ms`);
 }
 
+/** Each service's database and RPC port, as the variables every app reads (the gateway needs the ports too). */
+async function serviceVariables(urls: Record<string, string>): Promise<Record<string, string>> {
+  const variables: Record<string, string> = {};
+  for (const [service, { envPrefix }] of Object.entries(services)) {
+    variables[`${envPrefix}_DATABASE_URL`] = urls[service]!;
+    variables[`${envPrefix}_RPC_PORT`] = String(await freePort());
+  }
+  return variables;
+}
+
 async function main(): Promise<void> {
   for (const { source, target } of instructionsOf(runtime!, 'COPY').flatMap(copyTargets)) {
     cpSync(join(ROOT, source), join(dir, target), { recursive: true });
@@ -74,14 +84,7 @@ async function main(): Promise<void> {
         APP: app,
         TRANSPORT: 'tcp',
         [httpPortVariable(app)]: String(await freePort()),
-        ...Object.fromEntries(
-          await Promise.all(
-            Object.entries(services).flatMap(([service, { envPrefix }]) => [
-              [`${envPrefix}_DATABASE_URL`, databases.urls[service]],
-              freePort().then((port) => [`${envPrefix}_RPC_PORT`, String(port)]),
-            ]),
-          ),
-        ),
+        ...(await serviceVariables(databases.urls)),
         OTEL_TRACES_EXPORTER: 'none',
       };
       const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], {
