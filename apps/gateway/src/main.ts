@@ -2,6 +2,7 @@ import './tracing';
 import { loadConfig } from '@app/config';
 import { Logger } from '@app/logging';
 import { closeOnSignals, requestContextMiddleware } from '@app/tracing';
+import { shutdownDrain } from '@app/transport';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -26,7 +27,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   setupSwagger(app);
-  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });
+  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs, drain: shutdownDrain(app) });
   await app.listen(config.gateway.port);
 }
 

@@ -65,7 +65,14 @@ export function GracefulServer<TBase extends ServerClass>(
     /** Transports that buffer replies make sure the last ones went out here, before the connection closes. */
     async flushReplies(): Promise<void> {}
 
-    override async close(): Promise<void> {
+    private closing?: Promise<void>;
+
+    /** Once: the app's shutdown drain closes the server first, and Nest's app.close() does it again. */
+    override close(): Promise<void> {
+      return (this.closing ??= this.closeGracefully());
+    }
+
+    private async closeGracefully(): Promise<void> {
       await this.stopReceiving();
       await this.inFlight.drain();
       // Nest writes a reply on the tick after the handler's Observable completes (Server#send), which is after

@@ -7,3 +7,4 @@ export * from './services';
 export * from './graceful-server';
 export * from './rpc-client';
 export * from './transport-errors';
+export * from './graceful-shutdown';

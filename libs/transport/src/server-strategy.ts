@@ -10,7 +10,22 @@ import { ServiceName } from './services';
 /** Readiness pings are answered without a span: they are probes, not traffic. */
 const untracedPatterns = new Set<string>([USER_PATTERNS.ping, ORDER_PATTERNS.ping]);
 
-class TracedTcpServer extends GracefulServer(ServerTCP, tcpCarrier, { untracedPatterns }) {}
+class TracedTcpServer extends GracefulServer(ServerTCP, tcpCarrier, { untracedPatterns }) {
+  /**
+   * ServerTCP destroys its open sockets on close, dropping replies still in their write buffers: the caller then saw
+   * "Connection closed", a 503 for work that had been committed. Ending them instead sends what is buffered first.
+   */
+  override async flushReplies(): Promise<void> {
+    await Promise.all(
+      [...this.openSockets].map(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            socket.destroyed || socket.writableFinished ? resolve() : socket.end(resolve),
+          ),
+      ),
+    );
+  }
+}
 class TracedRmqServer extends GracefulServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}
 
 class TracedNatsServer extends GracefulServer(ServerNats, natsCarrier, { untracedPatterns }) {
