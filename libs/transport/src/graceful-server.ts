@@ -5,6 +5,9 @@ import type { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { finalize, throwError } from 'rxjs';
 import { InFlightHandlers } from './in-flight-handlers';
 
+/** Every graceful server of this process, so the app's shutdown drain can close them before Nest's hooks run. */
+export const gracefulServers = new Set<{ close(): Promise<void> }>();
+
 /** The part of Nest's Server the mixin relies on; structural, so every transport's server class fits. */
 interface HandlerRegistry {
   addHandler(
@@ -41,6 +44,14 @@ export function GracefulServer<TBase extends ServerClass>(
 ) {
   class GracefulServerMixin extends Base {
     readonly inFlight = new InFlightHandlers();
+
+    // A mixin's constructor must pass any arguments on (TS2545).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+      super(...args);
+      gracefulServers.add(this);
+    }
 
     override addHandler(
       pattern: unknown,

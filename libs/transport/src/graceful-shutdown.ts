@@ -1,5 +1,6 @@
 import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import { gracefulServers } from './graceful-server';
 
 /**
  * Returns the drain that stops an app's servers before Nest's own close runs: Nest calls the modules' destroy hooks
@@ -26,7 +27,8 @@ export function shutdownDrain(app: INestApplication): () => Promise<void> {
     draining = true;
     unsent.forEach(closeAfter);
     await Promise.all([
-      ...app.getMicroservices().map((microservice) => microservice.close()),
+      // The transport servers, not app.getMicroservices()'s close: that would also run every module's destroy hook.
+      ...[...gracefulServers].map((server) => server.close()),
       new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     ]);
   };
