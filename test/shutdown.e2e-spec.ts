@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { query } from '../tools/db/query';
 import { OtlpReceiver } from './support/otlp-receiver';
 import { Stack } from './support/stack';
 import { Outcome, SteadyLoad, send } from './support/steady-load';
@@ -80,11 +81,12 @@ describe('SIGTERM to the gateway under steady load', () => {
     const outcomes = await load.stop();
 
     expect(exitCode).toBe(0);
-    // Every request the gateway read was answered with success.
+    // Every request the gateway read was answered with success; the kept-alive clients were told to go elsewhere.
     expect(outcomes.filter((outcome) => outcome.status && outcome.status >= 300)).toEqual([]);
-    // The others were never read: refused once the port closed, or reset while still waiting to be accepted (a
-    // connection the kernel queued, or one whose request had not arrived when the server closed its idle sockets).
-    // The gateway logs the x-request-id of every request it reads, so none of them may appear in its log.
+    expect(load.lost()).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.connection === 'close').length).toBeGreaterThan(0);
+    // The others were never read: refused once the port closed. The gateway logs the x-request-id of every request
+    // it reads, so none of them may appear in its log.
     const gatewayLog = stack.app('gateway').lines.join('\n');
     const unanswered = outcomes.filter((outcome) => !outcome.status);
     expect(unanswered.filter((outcome) => gatewayLog.includes(outcome.requestId))).toEqual([]);
@@ -145,11 +147,64 @@ describe.each(['tcp', 'grpc'] as const)('SIGTERM to the only user service on %s 
     const outcomes = await load.stop();
 
     expect(exitCode).toBe(0);
+    expect(load.lost()).toEqual([]);
     expect(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 503)).toEqual([]);
     for (const { body, traceresponse } of load.answered(503)) {
       expect(body).toMatchObject({ statusCode: 503, traceId: parseTraceHeader(traceresponse ?? null).traceId });
     }
   }, 60_000);
+});
+
+describe('SIGTERM to the order service on tcp under steady order load', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await new Stack({ otlpEndpoint: receiver.endpoint, env: FLUSH_ON_SHUTDOWN_ONLY }).start();
+  }, 120_000);
+  afterAll(() => stack?.stop());
+
+  it('never answers 503 for an order it committed, exits 0, and every created order has its whole trace', async () => {
+    const userId = await createUser(stack);
+    const load = new SteadyLoad(stack.gatewayUrl, 8, (sent) => {
+      const key = `shutdown-${sent}-${randomUUID()}`;
+      return {
+        method: 'POST',
+        path: '/orders',
+        headers: { 'idempotency-key': key },
+        body: { userId, items: [{ sku: key, quantity: 1, unitPriceCents: 5 }] },
+      };
+    });
+    await waitUntil(() => load.answered(201).length >= 20, {
+      description: () => `${load.answered(201).length} created`,
+    });
+
+    const exitCode = await stack.app('order').stop('SIGTERM');
+    await waitUntil(() => load.answered(503).length >= 8, { description: () => `${load.answered(503).length} 503s` });
+    const outcomes = await load.stop();
+
+    expect(exitCode).toBe(0);
+    expect(load.lost()).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.status !== 201 && outcome.status !== 503)).toEqual([]);
+    // What the database committed, against what the callers were told.
+    const committed = await query<{ key: string }>(
+      stack.env.ORDER_DATABASE_URL!,
+      'SELECT idempotency_key AS key FROM orders WHERE user_id = $1',
+      [userId],
+    );
+    const committedKeys = new Set(committed.map((row) => row.key));
+    const keyOf = (outcome: Outcome) => outcome.spec.headers!['idempotency-key'];
+    expect(load.answered(503).filter((outcome) => committedKeys.has(keyOf(outcome)))).toEqual([]);
+    expect(load.answered(201).filter((outcome) => !committedKeys.has(keyOf(outcome)))).toEqual([]);
+
+    expect(await stack.app('user').stop('SIGTERM')).toBe(0);
+    expect(await stack.app('gateway').stop('SIGTERM')).toBe(0);
+    for (const outcome of load.answered(201)) {
+      const { traceId } = parseTraceHeader(outcome.traceresponse ?? null);
+      expect([traceId, new Set(receiver.trace(traceId).map((span) => span.service))]).toEqual([
+        traceId,
+        new Set(['gateway', 'order', 'user']),
+      ]);
+    }
+  }, 90_000);
 });
 
 describe('SIGTERM while the telemetry backend hangs', () => {

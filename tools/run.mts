@@ -3,8 +3,8 @@
 //   node tools/run.mts dev|start
 //
 // For each service of libs/config/src/services.json without its <NAME>_DATABASE_URL, it starts an embedded PostgreSQL
-// (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. SIGINT or
-// SIGTERM stops all.
+// (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. An app that
+// crashes is restarted with backoff (run/supervise.ts) while the others keep running. SIGINT or SIGTERM stops all.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-post
 import { migrate } from './db/migrate.mts';
 import { SERVICES as SERVICE_NAMES, urlVariable } from './db/schema-engine.mts';
 import { GATEWAY, envPrefix, portsOf } from './services.mts';
+import { type Supervised, supervise } from './run/supervise.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const APPS = [...SERVICE_NAMES, 'gateway'] as const;
@@ -26,7 +27,7 @@ if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 if (mode === 'dev') process.env.LOG_FORMAT ??= 'pretty';
 
 const databases: EmbeddedPostgres[] = [];
-const children: ChildProcess[] = [];
+const children: Supervised[] = [];
 let stopping = false;
 
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
@@ -62,13 +63,13 @@ async function main(): Promise<void> {
     const applied = await migrate({ service, databaseUrl: process.env[variable] });
     if (applied.length > 0) log(`${service}: applied migrations ${applied.join(', ')}`);
   }
-  for (const app of APPS) children.push(startApp(app, 0));
+  for (const app of APPS) children.push(supervised(app, 0));
   for (const app of APPS) {
     const count = replicas[app] ?? 1;
     if (count === 1) continue;
     // In watch mode the first replica's Nest CLI builds; the others run its output and restart when it changes.
     if (mode === 'dev') await waitForHttp(httpPort(app, 0));
-    for (let replica = 1; replica < count; replica++) children.push(startApp(app, replica));
+    for (let replica = 1; replica < count; replica++) children.push(supervised(app, replica));
   }
   log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
   log(`gateway on http://localhost:${httpPort('gateway', 0)} (Swagger UI at /docs)`);
@@ -87,6 +88,10 @@ function httpPort(app: App, replica: number): number {
   return Number(process.env[httpPortVariable(app)] ?? defaultHttpPort(app)) + 10 * replica;
 }
 
+function supervised(app: App, replica: number): Supervised {
+  return supervise(`${app}${replica ? ` replica ${replica}` : ''}`, () => startApp(app, replica), { log });
+}
+
 function startApp(app: App, replica: number): ChildProcess {
   const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
   const nestWatch = [
@@ -99,13 +104,7 @@ function startApp(app: App, replica: number): ChildProcess {
   const args = mode === 'start' ? [entry] : replica === 0 ? nestWatch : ['--watch', entry];
   const env = { ...process.env, [httpPortVariable(app)]: String(httpPort(app, replica)) };
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    log(`${app}${replica ? ` replica ${replica}` : ''} exited (${signal ?? code}); stopping the others`);
-    void stop(1);
-  });
-  return child;
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
 }
 
 async function waitForHttp(port: number): Promise<void> {
@@ -122,16 +121,7 @@ async function waitForHttp(port: number): Promise<void> {
 async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          process.kill(-child.pid!, 'SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(children.map((child) => child.stop()));
   await Promise.all(databases.map((database) => database.stop()));
   process.exit(exitCode);
 }

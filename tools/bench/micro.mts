@@ -134,11 +134,11 @@ async function envelopeBenchmarks(timing: TimingOptions): Promise<MicroResult[]>
     TcpTraceSerializer: new () => { serialize(packet: Packet): Packet };
     TcpTraceDeserializer: new () => { deserialize(value: unknown): Packet };
     tcpCarrier: { attach(payload: unknown, headers: object): unknown; read(data: unknown, ctx: unknown): unknown };
-  }>('propagation/tcp-carrier.js');
+  }>('rpc/tcp-carrier.js');
   const headers = fromDist<{
     injectTraceHeaders(): Record<string, string>;
     extractTraceContext(carrier: unknown): Api.Context;
-  }>('propagation/trace-headers.js');
+  }>('rpc/trace-headers.js');
   const serializer = new carrier.TcpTraceSerializer();
   const deserializer = new carrier.TcpTraceDeserializer();
   // Nest's JsonSocket frames a packet as `<length>#<json>` (@nestjs/microservices/helpers/json-socket.js).

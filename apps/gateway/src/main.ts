@@ -2,6 +2,7 @@ import './tracing';
 import { loadConfig } from '@app/config';
 import { Logger } from '@app/logging';
 import { closeOnSignals, requestContextMiddleware } from '@app/tracing';
+import { shutdownDrain } from '@app/transport';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -29,7 +30,7 @@ async function bootstrap(): Promise<void> {
   answerClientErrors(app.getHttpServer(), logger);
   app.useLogger(logger);
   setupSwagger(app);
-  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });
+  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs, drain: shutdownDrain(app) });
   await app.listen(config.gateway.port);
 }
 

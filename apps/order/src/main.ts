@@ -2,7 +2,7 @@ import './tracing';
 import { loadConfig } from '@app/config';
 import { Logger } from '@app/logging';
 import { closeOnSignals } from '@app/tracing';
-import { rpcServerStrategy } from '@app/transport';
+import { rpcServerStrategy, shutdownDrain } from '@app/transport';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 
@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   // Messages arrive over the RPC transport; HTTP serves health (and metrics) only.
   app.connectMicroservice(rpcServerStrategy(config, 'order'), { inheritAppConfig: true });
-  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs });
+  closeOnSignals(app, logger, { timeoutMs: config.shutdown.timeoutMs, drain: shutdownDrain(app) });
   await app.startAllMicroservices();
   await app.listen(config.order.httpPort);
 }

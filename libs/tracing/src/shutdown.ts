@@ -6,6 +6,11 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export interface ShutdownOptions {
   /** The longest a shutdown may take before the process exits anyway, with code 1 (SHUTDOWN_TIMEOUT_MS). */
   timeoutMs: number;
+  /**
+   * Stops the app's servers (refuse, finish, write the replies) before `app.close()` runs the modules' destroy
+   * hooks: @app/transport's shutdownDrain.
+   */
+  drain?: () => Promise<void>;
   /** Replaceable in tests. */
   exit?: (code: number) => void;
   /** Replaceable in tests: flushes the spans and stops the SDK. */
@@ -13,7 +18,7 @@ export interface ShutdownOptions {
 }
 
 /**
- * On SIGTERM or SIGINT: close the app (servers stop accepting, in-flight work finishes, pools close),
+ * On SIGTERM or SIGINT: drain the servers (they stop accepting, in-flight work finishes), close the app (pools close),
  * then flush the spans that work produced, then exit 0. Nest's enableShutdownHooks would re-raise the
  * signal instead, exiting 143, and would flush spans before the app had finished closing. A close that hangs
  * (a stuck connection) ends after `timeoutMs` with exit code 1. A flush that hangs (an unreachable collector) is
@@ -34,7 +39,7 @@ export function closeOnSignals(app: INestApplication, logger: LoggerService, opt
 export async function shutDown(
   app: INestApplication,
   logger: LoggerService,
-  { timeoutMs, exit = (code) => process.exit(code), flushTelemetry = shutdownTracing }: ShutdownOptions,
+  { timeoutMs, drain, exit = (code) => process.exit(code), flushTelemetry = shutdownTracing }: ShutdownOptions,
 ): Promise<void> {
   const startedAt = Date.now();
   const deadline = setTimeout(() => {
@@ -43,6 +48,7 @@ export async function shutDown(
   }, timeoutMs);
   deadline.unref();
   try {
+    await drain?.();
     await app.close();
   } catch (err) {
     logger.error({ err }, 'error while closing the app');

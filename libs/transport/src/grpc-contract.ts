@@ -1,8 +1,8 @@
 import { ClientGrpc, GrpcMethodStreamingType, MessageHandler, ServerGrpc } from '@nestjs/microservices';
 import { grpcMethodOf } from '@app/contracts';
-import { RpcProxy } from '@app/tracing';
 import { Observable, catchError, throwError } from 'rxjs';
 import { fromGrpcError } from './grpc-errors';
+import type { RpcProxy } from './rpc-client';
 
 /**
  * Serves contract patterns over gRPC: each @MessagePattern('user.get') or @EventPattern('order.created') is
@@ -22,7 +22,7 @@ type UnaryMethod = (request: unknown) => Observable<unknown>;
 
 /**
  * Nest's gRPC client has no `send(pattern, data)`; this gives it one, by looking the pattern up in the contract's
- * method table, so TracedRpcClient and the typed clients work over gRPC unchanged. An event is a unary call.
+ * method table, so ProxyRpcClient and the typed clients work over gRPC unchanged. An event is a unary call.
  */
 export class GrpcRpcProxy implements RpcProxy {
   private readonly services = new Map<string, Record<string, UnaryMethod>>();

@@ -4,3 +4,7 @@ export * from './rpc-controller.decorator';
 export * from './rpc-exception.filter';
 export * from './server-strategy';
 export * from './services';
+export * from './graceful-server';
+export * from './rpc-client';
+export * from './transport-errors';
+export * from './graceful-shutdown';

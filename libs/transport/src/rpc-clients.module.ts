@@ -2,9 +2,9 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { OrderEventsPublisher, OrdersClient, RpcClient, UsersClient } from '@app/contracts';
 import { ClientGrpc, ClientProxy, ClientsModule } from '@nestjs/microservices';
-import { RpcProxy, TracedRpcClient } from '@app/tracing';
 import { carrierOf, peerAttributes, rpcClientOptions } from './client-options';
 import { GrpcRpcProxy } from './grpc-contract';
+import { ProxyRpcClient, RpcProxy } from './rpc-client';
 import { ServiceName } from './services';
 
 interface ClientSpec {
@@ -46,7 +46,7 @@ export class RpcClientsModule {
       useFactory: (client: ClientProxy | ClientGrpc, config: AppConfig) => {
         const proxy: RpcProxy =
           config.transport.kind === 'grpc' ? new GrpcRpcProxy(client as ClientGrpc) : (client as ClientProxy);
-        const rpc = new TracedRpcClient(proxy, {
+        const rpc = new ProxyRpcClient(proxy, {
           carrier: carrierOf(config),
           timeoutMs: config.rpc.timeoutMs,
           attributes: peerAttributes(config, service),

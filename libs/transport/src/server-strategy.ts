@@ -2,17 +2,33 @@ import type { AppConfig } from '@app/config';
 import { ORDER_PATTERNS, USER_PATTERNS, grpcPackageOf, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
-import { TcpTraceDeserializer, TracedServer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
+import { TcpTraceDeserializer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
+import { GracefulServer } from './graceful-server';
 import { ContractGrpcServer } from './grpc-contract';
 import { ServiceName } from './services';
 
 /** Readiness pings are answered without a span: they are probes, not traffic. */
 const untracedPatterns = new Set<string>([USER_PATTERNS.ping, ORDER_PATTERNS.ping]);
 
-class TracedTcpServer extends TracedServer(ServerTCP, tcpCarrier, { untracedPatterns }) {}
-class TracedRmqServer extends TracedServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}
+class TracedTcpServer extends GracefulServer(ServerTCP, tcpCarrier, { untracedPatterns }) {
+  /**
+   * ServerTCP destroys its open sockets on close, dropping replies still in their write buffers: the caller then saw
+   * "Connection closed", a 503 for work that had been committed. Ending them instead sends what is buffered first.
+   */
+  override async flushReplies(): Promise<void> {
+    await Promise.all(
+      [...this.openSockets].map(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            socket.destroyed || socket.writableFinished ? resolve() : socket.end(resolve),
+          ),
+      ),
+    );
+  }
+}
+class TracedRmqServer extends GracefulServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}
 
-class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedPatterns }) {
+class TracedNatsServer extends GracefulServer(ServerNats, natsCarrier, { untracedPatterns }) {
   /**
    * Leave the queue group first, so the other replicas get the new requests (or the caller a fast "no responders").
    * Drain, not unsubscribe: messages the server sent before it saw the UNSUB are still handled, not dropped (a lost
@@ -37,7 +53,7 @@ class TracedNatsServer extends TracedServer(ServerNats, natsCarrier, { untracedP
   }
 }
 
-class TracedGrpcServer extends TracedServer(ContractGrpcServer, grpcCarrier, { untracedPatterns }) {
+class TracedGrpcServer extends GracefulServer(ContractGrpcServer, grpcCarrier, { untracedPatterns }) {
   /** gRPC's own graceful shutdown: new calls get UNAVAILABLE (the caller's 503), calls in flight finish. */
   override async stopReceiving(): Promise<void> {
     const server = this.grpcClient as GrpcServer | null;

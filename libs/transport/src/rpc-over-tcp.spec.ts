@@ -14,13 +14,14 @@ import { type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { DomainError } from '@app/contracts';
 import { parseConfig } from '@app/config';
-import { RpcExceptionFilter, rpcServerStrategy } from '@app/transport';
 import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { Subject, filter, firstValueFrom } from 'rxjs';
-import { useTestTracing } from '../testing/test-tracing';
-import { TcpTraceSerializer, tcpCarrier } from './tcp-carrier';
-import { TracedRpcClient } from './traced-rpc-client';
-import { TracedServer } from './traced-server';
+import { TcpTraceSerializer, tcpCarrier } from '@app/tracing';
+import { useTestTracing } from '@app/tracing/testing';
+import { GracefulServer } from './graceful-server';
+import { ProxyRpcClient } from './rpc-client';
+import { RpcExceptionFilter } from './rpc-exception.filter';
+import { rpcServerStrategy } from './server-strategy';
 
 const HOST = '127.0.0.1';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -139,14 +140,14 @@ function rawSend(port: number, packet: object | string, awaitReplyTo?: string): 
 const traceIdOf = (span: ReadableSpan): string => span.spanContext().traceId;
 const spanIdOf = (span: ReadableSpan): string => span.spanContext().spanId;
 
-describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
+describe(`${ProxyRpcClient.name} to ${GracefulServer.name} over TCP`, () => {
   const tracing = useTestTracing();
-  const tracer = trace.getTracer('propagation.spec');
+  const tracer = trace.getTracer('rpc-over-tcp.spec');
 
   let app: INestMicroservice;
   let port: number;
   let proxy: ClientProxy;
-  let sut: TracedRpcClient;
+  let sut: ProxyRpcClient;
 
   /** Runs `call` inside an active `caller` span, as a service handling a request would. */
   async function asCaller<T>(call: () => Promise<T>): Promise<{ result: T; caller: ReadableSpan }> {
@@ -162,7 +163,7 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
-    // The server exactly as the services run it: TracedServer(ServerTCP) with TcpTraceDeserializer.
+    // The server exactly as the services run it: GracefulServer(ServerTCP) with TcpTraceDeserializer.
     app = moduleRef.createNestMicroservice<CustomStrategy>({
       ...rpcServerStrategy(
         parseConfig('user', { USER_DATABASE_URL: 'postgresql://unused', RPC_BIND_HOST: HOST, USER_RPC_PORT: '0' }),
@@ -178,7 +179,7 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
       options: { host: HOST, port, serializer: new TcpTraceSerializer() },
     });
     await proxy.connect();
-    sut = new TracedRpcClient(proxy, {
+    sut = new ProxyRpcClient(proxy, {
       carrier: tcpCarrier,
       timeoutMs: 5_000,
       attributes: { 'server.address': HOST, 'server.port': port },
@@ -259,7 +260,7 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
     });
 
     it('rejects with SERVICE_TIMEOUT when the handler answers too late', async () => {
-      const impatient = new TracedRpcClient(proxy, { carrier: tcpCarrier, timeoutMs: 50 });
+      const impatient = new ProxyRpcClient(proxy, { carrier: tcpCarrier, timeoutMs: 50 });
       const started = nextRun('slow');
 
       const error: unknown = await impatient.send('probe.slow', {}).catch((caught: unknown) => caught);
@@ -339,7 +340,7 @@ describe(`${TracedRpcClient.name} to ${TracedServer.name} over TCP`, () => {
         transport: Transport.TCP,
         options: { host: HOST, port: await closedPort(), serializer: new TcpTraceSerializer() },
       });
-      const dead = new TracedRpcClient(deadProxy, { carrier: tcpCarrier, timeoutMs: 5_000 });
+      const dead = new ProxyRpcClient(deadProxy, { carrier: tcpCarrier, timeoutMs: 5_000 });
 
       const error: unknown = await dead[method]('probe.echo', {}).catch((caught: unknown) => caught);
       deadProxy.close();

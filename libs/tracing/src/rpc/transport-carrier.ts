@@ -12,8 +12,8 @@ export interface IncomingMessage {
 }
 
 /**
- * How one transport carries trace headers next to a payload. Spans, naming and error handling live in
- * TracedRpcClient and TracedServer once for all transports; a carrier only knows where the headers go.
+ * How one transport carries trace headers next to a payload. Spans and their names live once for all transports
+ * in outgoing-rpc-span.ts and incoming-rpc-span.ts; a carrier only knows where the headers go.
  */
 export interface TransportCarrier {
   /** `messaging.system.name` for events on this transport. */
