@@ -21,7 +21,6 @@ import type { TransportCarrier } from './transport-carrier';
 /** The part of Nest's ClientProxy a client needs; gRPC gets an adapter with the same shape. */
 export interface RpcProxy {
   send<TResult>(pattern: string, message: unknown): Observable<TResult>;
-  emit(pattern: string, message: unknown): Observable<unknown>;
 }
 
 export interface TracedRpcClientOptions {
@@ -58,6 +57,12 @@ export class TracedRpcClient implements RpcClient {
     );
   }
 
+  /**
+   * Delivers an event and resolves once its consumer has handled it. It goes out as a request (Nest's `send`), which
+   * every Nest transport also routes to an @EventPattern handler, answered when the handler is done: Nest's own
+   * `emit` resolves once the bytes are written, so an outbox counting on it lost the events of a consumer that died
+   * or stalled (issue 13). The spans stay PRODUCER and CONSUMER, as the server registers the handler as an event's.
+   */
   async emit(pattern: string, payload: unknown): Promise<void> {
     await this.traced(
       `send ${pattern}`,
@@ -69,7 +74,7 @@ export class TracedRpcClient implements RpcClient {
         [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
         [ATTR_MESSAGING_OPERATION_NAME]: 'emit',
       },
-      (headers) => this.proxy.emit(pattern, this.options.carrier.attach(payload, headers)),
+      (headers) => this.proxy.send(pattern, this.options.carrier.attach(payload, headers)),
     );
   }
 
