@@ -40,7 +40,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
       }).start();
     }, 120_000);
 
-    afterAll(() => stack?.stop());
+    afterAll(() => stack?.stop(), 30_000);
 
     async function createUsers(): Promise<string[]> {
       return Promise.all(
@@ -156,7 +156,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
       // The kill caught events in flight: the relay delivered them again, in the trace of the order that wrote them.
       expect((await outbox(users)).redelivered).toBeGreaterThan(0);
       await expectRedeliveryInOriginalTrace(users);
-    });
+    }, 90_000);
 
     it('counts every committed order exactly once after the consumer is paused past its timeouts and resumed', async () => {
       const users = await createUsers();
@@ -181,7 +181,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
       expect((await outbox(users)).redelivered).toBeGreaterThan(0);
       await expectRedeliveryInOriginalTrace(users);
       expect(user.running).toBe(true);
-    });
+    }, 90_000);
 
     /**
      * One redelivered event: its trace (the order's) holds the request's failed send and the relay's send, and the
