@@ -22,7 +22,7 @@ type UnaryMethod = (request: unknown) => Observable<unknown>;
 
 /**
  * Nest's gRPC client has no `send(pattern, data)`; this gives it one, by looking the pattern up in the contract's
- * method table, so ProxyRpcClient and the typed clients work over gRPC unchanged. An event is a unary call.
+ * method table, so ProxyRpcClient and the typed clients work over gRPC unchanged. An event is a unary call too.
  */
 export class GrpcRpcProxy implements RpcProxy {
   private readonly services = new Map<string, Record<string, UnaryMethod>>();
@@ -34,10 +34,6 @@ export class GrpcRpcProxy implements RpcProxy {
     return (this.service(service)[method](message) as Observable<TResult>).pipe(
       catchError((error: unknown) => throwError(() => fromGrpcError(error))),
     );
-  }
-
-  emit(pattern: string, message: unknown): Observable<unknown> {
-    return this.send(pattern, message);
   }
 
   private service(name: string): Record<string, UnaryMethod> {

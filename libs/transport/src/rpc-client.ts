@@ -7,12 +7,11 @@ import { toDomainError } from './transport-errors';
 /** The part of Nest's ClientProxy a client needs; gRPC gets an adapter with the same shape. */
 export interface RpcProxy {
   send<TResult>(pattern: string, message: unknown): Observable<TResult>;
-  emit(pattern: string, message: unknown): Observable<unknown>;
 }
 
 export interface ProxyRpcClientOptions {
   carrier: TransportCarrier;
-  /** RPC_TIMEOUT_MS: the longest a call waits for its answer (or an event for its write or ack). */
+  /** RPC_TIMEOUT_MS: the longest a call waits for its answer (an event for its consumer's). */
   timeoutMs: number;
   /** Static attributes for every span, e.g. `server.address` and `server.port`. */
   attributes?: Attributes;
@@ -32,8 +31,14 @@ export class ProxyRpcClient implements RpcClient {
     return this.call(pattern, false, (data) => this.proxy.send<TResult>(pattern, data), payload);
   }
 
+  /**
+   * Delivers an event and resolves once its consumer has handled it. It goes out as a request (Nest's `send`), which
+   * every Nest transport also routes to an @EventPattern handler, answered when the handler is done: Nest's own
+   * `emit` resolves once the bytes are written, so an outbox counting on it lost the events of a consumer that died
+   * or stalled (issue 13). The spans stay PRODUCER and CONSUMER, as the server registers the handler as an event's.
+   */
   async emit(pattern: string, payload: unknown): Promise<void> {
-    await this.call(pattern, true, (data) => this.proxy.emit(pattern, data), payload);
+    await this.call(pattern, true, (data) => this.proxy.send(pattern, data), payload);
   }
 
   private call<T>(pattern: string, isEvent: boolean, dispatch: (data: unknown) => Observable<T>, payload: unknown) {

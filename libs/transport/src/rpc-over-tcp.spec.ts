@@ -79,6 +79,18 @@ class ProbeController {
     observe('fanout.second', payload);
   }
 
+  /** Handled only once the test releases it. */
+  @EventPattern('probe.slow_event')
+  slowEvent(@Payload() payload: unknown): Promise<void> {
+    observe('slow_event', payload);
+    return new Promise((resolve) => slowHandlers.push(() => resolve()));
+  }
+
+  @EventPattern('probe.refused')
+  refused(): never {
+    throw new DomainError('USER_NOT_FOUND', 'No user with id 42');
+  }
+
   @MessagePattern('probe.fail')
   fail(): never {
     throw new DomainError('USER_NOT_FOUND', 'No user with id 42');
@@ -331,6 +343,32 @@ describe(`${ProxyRpcClient.name} to ${GracefulServer.name} over TCP`, () => {
       expect([first.payload, second.payload]).toEqual([{ n: 1 }, { n: 1 }]);
       expect([first.activeSpanId, second.activeSpanId]).toEqual([spanIdOf(consumer), spanIdOf(consumer)]);
       expect(tracing.startedCount('process probe.fanout')).toBe(1);
+    });
+  });
+
+  describe('emit, acknowledged', () => {
+    it('resolves only once the consumer has handled the event', async () => {
+      const started = nextRun('slow_event');
+      let resolved = false;
+      const emitted = sut.emit('probe.slow_event', {}).then(() => (resolved = true));
+
+      await started;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(resolved).toBe(false);
+      slowHandlers.splice(0).forEach((release) => release());
+
+      await emitted;
+      expect(resolved).toBe(true);
+    });
+
+    it("rejects with the consumer's error when it fails, so the sender can deliver again", async () => {
+      const error: unknown = await sut.emit('probe.refused', {}).catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
+      const producer = tracing.onlySpan('send probe.refused');
+      expect(producer.status.code).toBe(SpanStatusCode.ERROR);
+      await tracing.ended('process probe.refused');
     });
   });
 

@@ -87,7 +87,7 @@ describe(OrdersService.name, () => {
     order: { create: jest.fn(), findUnique: jest.fn(), findMany: jest.fn() },
   };
   const users = { exists: jest.fn() };
-  const outbox = { add: jest.fn(), publish: jest.fn() };
+  const outbox = { add: jest.fn(), publishAfterCommit: jest.fn() };
   const OUTBOX_ENTRY = { id: 'outbox-1', pattern: 'order.created', payload: {}, traceContext: {}, attempts: 0 };
 
   beforeEach(async () => {
@@ -102,7 +102,6 @@ describe(OrdersService.name, () => {
     users.exists.mockResolvedValue({ exists: true });
     prisma.order.findUnique.mockResolvedValue(null);
     outbox.add.mockResolvedValue(OUTBOX_ENTRY);
-    outbox.publish.mockResolvedValue(true);
     logger = recordingLogger();
 
     const moduleRef = await Test.createTestingModule({
@@ -152,7 +151,7 @@ describe(OrdersService.name, () => {
       expect(prisma.$transaction).not.toHaveBeenCalled();
       expect(prisma.order.create).not.toHaveBeenCalled();
       expect(tx.order.create).not.toHaveBeenCalled();
-      expect(outbox.publish).not.toHaveBeenCalled();
+      expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
     });
 
     it('writes the order inside a transaction, items with their 0-based position and the computed total', async () => {
@@ -204,20 +203,19 @@ describe(OrdersService.name, () => {
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(prisma.$transaction).not.toHaveBeenCalled();
-      expect(outbox.publish).not.toHaveBeenCalled();
+      expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
     });
 
     it('publishes the outbox entry once the order is committed', async () => {
       let committedWhenPublished: boolean | undefined;
-      outbox.publish.mockImplementation(() => {
+      outbox.publishAfterCommit.mockImplementation(() => {
         committedWhenPublished = committed;
-        return Promise.resolve(true);
       });
 
       await sut.create(request);
 
-      expect(outbox.publish).toHaveBeenCalledTimes(1);
-      expect(outbox.publish).toHaveBeenCalledWith(OUTBOX_ENTRY);
+      expect(outbox.publishAfterCommit).toHaveBeenCalledTimes(1);
+      expect(outbox.publishAfterCommit).toHaveBeenCalledWith(OUTBOX_ENTRY);
       expect(committedWhenPublished).toBe(true);
     });
 
@@ -239,14 +237,6 @@ describe(OrdersService.name, () => {
       expect(logger.entries).toEqual([{ level: 'info', args: [{ orderId: ORDER_ID, totalCents }, 'order created'] }]);
     });
 
-    it('still returns the order when the publish fails (the relay retries it)', async () => {
-      outbox.publish.mockResolvedValue(false);
-
-      const view = await sut.create(request);
-
-      expect(view).toMatchObject({ id: ORDER_ID, userId: USER_ID, totalCents });
-    });
-
     it('fails, and publishes nothing, when the write fails', async () => {
       const writeFailed = new Error('deadlock detected');
       tx.order.create.mockRejectedValue(writeFailed);
@@ -254,7 +244,7 @@ describe(OrdersService.name, () => {
       const error: unknown = await sut.create(request).catch((caught: unknown) => caught);
 
       expect(error).toBe(writeFailed);
-      expect(outbox.publish).not.toHaveBeenCalled();
+      expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
     });
 
     it('looks up no idempotency key when the client sent none', async () => {
@@ -279,7 +269,7 @@ describe(OrdersService.name, () => {
             data: expect.objectContaining({ idempotencyKey: KEY, requestFingerprint: requestFingerprint(request) }),
           }),
         );
-        expect(outbox.publish).toHaveBeenCalledTimes(1);
+        expect(outbox.publishAfterCommit).toHaveBeenCalledTimes(1);
       });
 
       it('returns the order the key created first, without asking the user service, writing or publishing', async () => {
@@ -290,7 +280,7 @@ describe(OrdersService.name, () => {
         expect(view).toMatchObject({ id: 'order-earlier', userId: USER_ID, totalCents });
         expect(users.exists).not.toHaveBeenCalled();
         expect(prisma.$transaction).not.toHaveBeenCalled();
-        expect(outbox.publish).not.toHaveBeenCalled();
+        expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
       });
 
       it('throws ORDER_IDEMPOTENCY_KEY_REUSED when the key was used for a different order', async () => {
@@ -301,7 +291,7 @@ describe(OrdersService.name, () => {
         expect(error).toBeInstanceOf(DomainError);
         expect(error).toMatchObject({ code: 'ORDER_IDEMPOTENCY_KEY_REUSED' });
         expect(prisma.$transaction).not.toHaveBeenCalled();
-        expect(outbox.publish).not.toHaveBeenCalled();
+        expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
       });
 
       it('answers with the winner of a concurrent retry when its own insert hits the unique key', async () => {
@@ -313,7 +303,7 @@ describe(OrdersService.name, () => {
         expect(view).toMatchObject({ id: 'order-earlier' });
         expect(prisma.order.findUnique).toHaveBeenCalledTimes(2);
         expect(prisma.order.findUnique).toHaveBeenLastCalledWith(byKey);
-        expect(outbox.publish).not.toHaveBeenCalled();
+        expect(outbox.publishAfterCommit).not.toHaveBeenCalled();
       });
 
       it('throws ORDER_IDEMPOTENCY_KEY_REUSED when a concurrent request with another order won the key', async () => {

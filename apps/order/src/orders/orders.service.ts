@@ -126,8 +126,9 @@ export class OrdersService {
       return { order, event };
     });
     this.logger.info({ orderId: order.id, totalCents }, 'order created');
-    // The order is committed: a failed publish is the relay's to retry, not a failed request the client retries.
-    await this.outbox.publish(event);
+    // The order is committed: its event is delivered in the background (the relay retries a failed delivery), so
+    // the answer never waits on the consumer.
+    this.outbox.publishAfterCommit(event);
     return toView(order);
   }
 

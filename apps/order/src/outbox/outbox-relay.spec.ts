@@ -124,17 +124,37 @@ describe(OutboxRelay.name, () => {
       expect(outbox.markPublished.mock.calls).toEqual([['b']]);
     });
 
-    it('stops sending once asked to stop', async () => {
+    it('sends a batch at once: an event whose consumer does not answer holds back no other', async () => {
       prisma.$queryRaw.mockResolvedValue([entry('a'), entry('b')]);
-      const stop = new AbortController();
-      outbox.send.mockImplementation(() => {
-        stop.abort();
-        return Promise.resolve(true);
+      const unanswered = deferred<boolean>();
+      const markedB = deferred();
+      outbox.send.mockImplementation(({ id }: OutboxEntry) =>
+        id === 'a' ? unanswered.promise : Promise.resolve(true),
+      );
+      outbox.markPublished.mockImplementation((id: string) => {
+        if (id === 'b') markedB.resolve();
+        return Promise.resolve();
       });
 
-      await sut.relayDue(stop.signal);
+      const relaying = sut.relayDue();
+      await markedB.promise;
+      expect(outbox.markPublished.mock.calls).toEqual([['b']]);
+      unanswered.resolve(false);
 
-      expect(outbox.send).toHaveBeenCalledTimes(1);
+      await expect(relaying).resolves.toBe(2);
+      expect(outbox.markPublished.mock.calls).toEqual([['b']]);
+    });
+
+    it('sends nothing it claimed once asked to stop', async () => {
+      const stop = new AbortController();
+      prisma.$queryRaw.mockImplementation(() => {
+        stop.abort();
+        return Promise.resolve([entry('a'), entry('b')]);
+      });
+
+      await expect(sut.relayDue(stop.signal)).resolves.toBe(2);
+
+      expect(outbox.send).not.toHaveBeenCalled();
     });
   });
 

@@ -12,8 +12,8 @@ import { OutboxEntry, OutboxService } from './outbox.service';
 const BATCH_SIZE = 50;
 
 /**
- * Retries the outbox events whose publish failed, every OUTBOX_RELAY_INTERVAL_MS, each in the trace of the request
- * that wrote it. Safe with several replicas: a claim is one UPDATE over rows locked with SKIP LOCKED, and it moves
+ * Retries the outbox events no consumer has acknowledged yet (their publish failed or timed out, or the process died
+ * before it), every OUTBOX_RELAY_INTERVAL_MS, each in the trace of the request that wrote it. Safe with several replicas: a claim is one UPDATE over rows locked with SKIP LOCKED, and it moves
  * the rows' next attempt into the future, so no other replica takes them meanwhile. A small loop rather than
  * @nestjs/schedule: it must never overlap itself and must let an in-flight batch finish on shutdown.
  */
@@ -39,22 +39,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loop;
   }
 
-  /** Claims the due events and publishes each; returns how many were claimed. Stops early once `signal` aborts. */
+  /** Claims the due events and publishes them; returns how many were claimed. Sends nothing once `signal` aborts. */
   async relayDue(signal?: AbortSignal): Promise<number> {
     const due = await untraced(() => this.claimDue());
-    for (const entry of due) {
-      // Claimed but left unsent, an event waits out its backoff and is then claimed again, here or by a replica.
-      if (signal?.aborted) break;
-      // Only the publish is traced, as a child of the request's span: the retry shows up in the order's trace.
-      const sent = await context.with(extractTraceContext(entry.traceContext), () => this.outbox.send(entry));
-      if (!sent) continue;
-      await untraced(() => this.outbox.markPublished(entry.id));
-      this.logger.info(
-        { outboxId: entry.id, pattern: entry.pattern, attempts: entry.attempts },
-        'outbox event relayed',
-      );
-    }
+    // Claimed but left unsent, an event waits out its lease and is then claimed again, here or by a replica.
+    if (signal?.aborted) return due.length;
+    // All at once: each send ends within RPC_TIMEOUT_MS, acknowledged or not, so the batch ends within the lease its
+    // claim took. One by one, a consumer that never answers would hold the last event of a batch 50 timeouts long,
+    // long after its lease had let another replica claim it too.
+    await Promise.all(due.map((entry) => this.relay(entry)));
     return due.length;
+  }
+
+  private async relay(entry: OutboxEntry): Promise<void> {
+    // Only the publish is traced, as a child of the request's span: the retry shows up in the order's trace.
+    const sent = await context.with(extractTraceContext(entry.traceContext), () => this.outbox.send(entry));
+    if (!sent) return;
+    await untraced(() => this.outbox.markPublished(entry.id));
+    this.logger.info({ outboxId: entry.id, pattern: entry.pattern, attempts: entry.attempts }, 'outbox event relayed');
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -71,7 +73,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Takes up to BATCH_SIZE due events and, in the same statement, schedules their next attempt: after the publish
-   * timeout (the claim's lease) plus a backoff that doubles per attempt, from the relay interval up to the maximum.
+   * timeout (the claim's lease: the batch's sends are over by then) plus a backoff that doubles per attempt, from the
+   * relay interval up to the maximum. The backoff, at least one interval, leaves time to mark an event published.
    */
   private claimDue(): Promise<OutboxEntry[]> {
     const leaseMs = this.config.rpc.timeoutMs;

@@ -7,6 +7,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import { OutboxEntry, OutboxService } from './outbox.service';
 
 const RPC_TIMEOUT_MS = 3000;
+const RELAY_INTERVAL_MS = 1000;
 const TRACE_CONTEXT = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
 const PAYLOAD = { orderId: 'order-1', userId: 'user-1', totalCents: 500 };
 const ENTRY: OutboxEntry = {
@@ -35,7 +36,10 @@ describe(OutboxService.name, () => {
         OutboxService,
         { provide: PrismaClient, useValue: prisma },
         { provide: OrderEventsPublisher, useValue: events },
-        { provide: APP_CONFIG, useValue: { rpc: { timeoutMs: RPC_TIMEOUT_MS } } },
+        {
+          provide: APP_CONFIG,
+          useValue: { rpc: { timeoutMs: RPC_TIMEOUT_MS }, outbox: { relayIntervalMs: RELAY_INTERVAL_MS } },
+        },
         { provide: getLoggerToken(OutboxService.name), useValue: logger },
       ],
     }).compile();
@@ -43,7 +47,7 @@ describe(OutboxService.name, () => {
   });
 
   describe('add', () => {
-    it('writes the event with its trace context in the given transaction, due once the publish has timed out', async () => {
+    it('writes the event with its trace context in the given transaction, due once a claim would be', async () => {
       const before = Date.now();
 
       const entry = await sut.add(tx as never, 'order.created', PAYLOAD, TRACE_CONTEXT);
@@ -53,8 +57,28 @@ describe(OutboxService.name, () => {
       const [{ data }] = tx.outboxEvent.create.mock.calls[0] as [{ data: Record<string, unknown> }];
       expect(data).toMatchObject({ pattern: 'order.created', payload: PAYLOAD, traceContext: TRACE_CONTEXT });
       const due = (data.nextAttemptAt as Date).getTime();
-      expect(due).toBeGreaterThanOrEqual(before + RPC_TIMEOUT_MS);
-      expect(due).toBeLessThanOrEqual(Date.now() + RPC_TIMEOUT_MS);
+      // The lease of a relay claim at attempt 0: the send's timeout plus one relay interval.
+      expect(due).toBeGreaterThanOrEqual(before + RPC_TIMEOUT_MS + RELAY_INTERVAL_MS);
+      expect(due).toBeLessThanOrEqual(Date.now() + RPC_TIMEOUT_MS + RELAY_INTERVAL_MS);
+    });
+  });
+
+  describe('publishAfterCommit', () => {
+    it('returns before the consumer acknowledges, and shutdown waits for the acknowledgement and the mark', async () => {
+      let acknowledge!: () => void;
+      events.created.mockReturnValue(new Promise<void>((resolve) => (acknowledge = resolve)));
+
+      sut.publishAfterCommit(ENTRY);
+      let shutDown = false;
+      const shuttingDown = sut.onApplicationShutdown().then(() => (shutDown = true));
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(events.created).toHaveBeenCalledWith(PAYLOAD);
+      expect(shutDown).toBe(false);
+      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+      acknowledge();
+      await shuttingDown;
+      expect(prisma.outboxEvent.update).toHaveBeenCalledTimes(1);
     });
   });
 

@@ -2,7 +2,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ORDER_EVENTS, OrderCreatedEvent, OrderEventsPublisher } from '@app/contracts';
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
 import { TraceHeaders, Traced } from '@app/tracing';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 /** An outbox event as the request path and the relay hand it around. */
@@ -17,13 +17,18 @@ export interface OutboxEntry {
 }
 
 /**
- * The transactional outbox: `add` writes an event in the caller's transaction, `publish` sends it once committed.
- * An event whose publish fails stays unpublished, and OutboxRelay retries it: delivery is at least once, and the
- * consumers dedupe (the user service's processed_events).
+ * The transactional outbox: `add` writes an event in the caller's transaction, `publishAfterCommit` sends it once
+ * committed. An event counts as published only once its consumer has acknowledged it (TracedRpcClient.emit waits for
+ * the consumer's answer); until then OutboxRelay retries it. Delivery is at least once, and the consumers dedupe
+ * (the user service's processed_events), so the effect is once.
+ *
+ * Only `publish` and `send` are traced: they are the event's path in the order's trace; the bookkeeping is not.
  */
 @Injectable()
-@Traced()
-export class OutboxService {
+export class OutboxService implements OnApplicationShutdown {
+  /** Publishes started by requests and not settled yet. */
+  private readonly publishing = new Set<Promise<boolean>>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: OrderEventsPublisher,
@@ -38,23 +43,50 @@ export class OutboxService {
     payload: Prisma.InputJsonObject,
     traceContext: TraceHeaders,
   ): Promise<OutboxEntry> {
+    // The relay keeps off the event while the request publishes it, for the same lease a relay claim takes: the send
+    // ends, answered or timed out, within RPC_TIMEOUT_MS, and the relay interval covers the commit and the mark.
+    // Should the relay still overlap it, the consumer dedupes the second delivery.
+    const { rpc, outbox } = this.config;
+    const nextAttemptAt = new Date(Date.now() + rpc.timeoutMs + outbox.relayIntervalMs);
     const { id } = await tx.outboxEvent.create({
-      // The relay keeps off the event while the request publishes it: that ends, or times out, within RPC_TIMEOUT_MS.
-      // Should the relay still overlap it (a slow commit or mark), the consumer dedupes the second delivery.
-      data: { pattern, payload, traceContext, nextAttemptAt: new Date(Date.now() + this.config.rpc.timeoutMs) },
+      data: { pattern, payload, traceContext, nextAttemptAt },
       select: { id: true },
     });
     return { id, pattern, payload, traceContext, attempts: 0 };
   }
 
-  /** Publishes a committed event in the active context and marks it published; never throws. */
+  /**
+   * Starts publishing a committed event and returns at once: the consumer may take up to RPC_TIMEOUT_MS to
+   * acknowledge, and a request waiting on it would make its own caller time out on an order that exists.
+   */
+  publishAfterCommit(entry: OutboxEntry): void {
+    const publishing = this.publish(entry);
+    this.publishing.add(publishing);
+    void publishing.finally(() => this.publishing.delete(publishing));
+  }
+
+  /**
+   * Nest calls this after the servers have drained, so it also waits for the publishes their last requests
+   * started, and before the RPC clients and the Prisma pool close (those modules shut down after this one). A
+   * publish cut short anyway stays in the outbox for the relay.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.publishing);
+  }
+
+  /** Publishes a committed event in the active context and marks it published once acknowledged; never throws. */
+  @Traced()
   async publish(entry: OutboxEntry): Promise<boolean> {
     const sent = await this.send(entry);
     if (sent) await this.markPublished(entry.id);
     return sent;
   }
 
-  /** Sends the event in the active context; false, and a warning, when that fails (the relay will retry it). */
+  /**
+   * Sends the event in the active context and waits for the consumer's acknowledgement; false, and a warning, when
+   * the consumer fails, is unreachable or does not answer within RPC_TIMEOUT_MS (the relay will retry it).
+   */
+  @Traced()
   async send(entry: OutboxEntry): Promise<boolean> {
     try {
       await dispatch(this.events, entry);
@@ -76,7 +108,7 @@ export class OutboxService {
   }
 }
 
-/** A plain function, not a method: @Traced() on the class would give this one-line step a span of its own. */
+/** A plain function, not a method: one switch, not a step worth a span or a place in the service's API. */
 function dispatch(events: OrderEventsPublisher, { pattern, payload }: OutboxEntry): Promise<void> {
   switch (pattern) {
     case ORDER_EVENTS.created:

@@ -34,16 +34,11 @@ describe(UsersService.name, () => {
       create: jest.fn(),
       findUnique: jest.fn(),
       count: jest.fn(),
-      updateMany: jest.fn(),
     },
-    processedEvent: { createMany: jest.fn() },
-    // The transaction client is the same fake: what matters is that both writes happen inside the callback.
-    $transaction: jest.fn(),
   };
 
   beforeEach(async () => {
     jest.resetAllMocks();
-    prisma.$transaction.mockImplementation((work: (tx: typeof prisma) => Promise<unknown>) => work(prisma));
     logger = recordingLogger();
     const moduleRef = await Test.createTestingModule({
       providers: [UsersService, PrismaClient, { provide: getLoggerToken(UsersService.name), useValue: logger }],
@@ -151,58 +146,6 @@ describe(UsersService.name, () => {
 
       await expect(sut.exists(USER_ID)).resolves.toBe(expected);
       expect(prisma.user.count).toHaveBeenCalledWith({ where: { id: USER_ID } });
-    });
-  });
-
-  describe('recordOrder', () => {
-    const event = { orderId: '3f1f1d0e-6a3b-4c1e-9d57-2f7b9c1d0a11', userId: USER_ID, totalCents: 100 };
-
-    it('records the event and increments the order count, in one transaction', async () => {
-      prisma.processedEvent.createMany.mockResolvedValue({ count: 1 });
-      prisma.user.updateMany.mockResolvedValue({ count: 1 });
-
-      await sut.recordOrder(event);
-
-      expect(prisma.$transaction).toHaveBeenCalledTimes(1);
-      expect(prisma.processedEvent.createMany).toHaveBeenCalledWith({
-        data: [{ eventId: `order.created:${event.orderId}`, pattern: 'order.created' }],
-        skipDuplicates: true,
-      });
-      expect(prisma.user.updateMany).toHaveBeenCalledWith({
-        where: { id: USER_ID },
-        data: { orderCount: { increment: 1 } },
-      });
-      expect(logger.entries).toEqual([
-        { level: 'info', args: [{ userId: USER_ID, orderId: event.orderId }, 'order counted'] },
-      ]);
-    });
-
-    it('changes nothing when the event was already applied (a redelivery)', async () => {
-      prisma.processedEvent.createMany.mockResolvedValue({ count: 0 });
-
-      await sut.recordOrder(event);
-
-      expect(prisma.user.updateMany).not.toHaveBeenCalled();
-      expect(logger.entries).toEqual([
-        {
-          level: 'info',
-          args: [{ userId: USER_ID, orderId: event.orderId }, 'order.created already applied, ignored'],
-        },
-      ]);
-    });
-
-    it('logs a warning, and does not throw, when no user matched', async () => {
-      prisma.processedEvent.createMany.mockResolvedValue({ count: 1 });
-      prisma.user.updateMany.mockResolvedValue({ count: 0 });
-
-      await expect(sut.recordOrder(event)).resolves.toBeUndefined();
-
-      expect(logger.entries).toEqual([
-        {
-          level: 'warn',
-          args: [{ userId: USER_ID, orderId: event.orderId }, 'order.created for an unknown user, ignored'],
-        },
-      ]);
     });
   });
 });

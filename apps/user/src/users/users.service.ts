@@ -37,23 +37,30 @@ export class UsersService {
   }
 
   /**
-   * Consumes order.created: one more order for this user, once per order even if the event is delivered again.
-   * The event is recorded in the same transaction as the count; a redelivery (or a concurrent duplicate, which
-   * waits on the row) finds it there and changes nothing.
+   * Consumes order.created: one more order for this user, once per order however often the event is delivered.
+   * One statement records the event in processed_events and increments the count only if that insert was new, so
+   * a redelivery (or a concurrent duplicate, which waits on the key's index entry) changes nothing.
+   *
+   * A single autocommitted statement, not an interactive transaction (issue 13): a consumer paused or killed
+   * mid-transaction held its locks until it came back, then failed on "an expired transaction"; a statement
+   * either commits in PostgreSQL whatever happens to this process, or not at all. Resolving is the
+   * acknowledgement the outbox relay waits for; if it never arrives, the relay delivers again.
    */
-  async recordOrder(event: OrderCreatedEvent): Promise<void> {
-    const { userId, orderId } = event;
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      const { count: fresh } = await tx.processedEvent.createMany({
-        data: [{ eventId: `${ORDER_EVENTS.created}:${orderId}`, pattern: ORDER_EVENTS.created }],
-        skipDuplicates: true,
-      });
-      if (fresh === 0) return 'duplicate';
-      const { count } = await tx.user.updateMany({ where: { id: userId }, data: { orderCount: { increment: 1 } } });
-      return count === 0 ? 'unknown user' : 'counted';
-    });
-    if (outcome === 'counted') this.logger.info({ userId, orderId }, 'order counted');
-    else if (outcome === 'duplicate') this.logger.info({ userId, orderId }, 'order.created already applied, ignored');
+  async recordOrder({ userId, orderId }: OrderCreatedEvent): Promise<void> {
+    const eventId = `${ORDER_EVENTS.created}:${orderId}`;
+    const [{ recorded, counted }] = await this.prisma.$queryRaw<{ recorded: boolean; counted: boolean }[]>`
+      WITH recorded AS (
+        INSERT INTO processed_events (event_id, pattern) VALUES (${eventId}, ${ORDER_EVENTS.created})
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
+      ), counted AS (
+        UPDATE users SET order_count = order_count + 1
+        WHERE id = ${userId}::uuid AND EXISTS (SELECT FROM recorded)
+        RETURNING id
+      )
+      SELECT EXISTS (SELECT FROM recorded) AS recorded, EXISTS (SELECT FROM counted) AS counted`;
+    if (counted) this.logger.info({ userId, orderId }, 'order counted');
+    else if (!recorded) this.logger.info({ userId, orderId }, 'order.created already applied, ignored');
     else this.logger.warn({ userId, orderId }, 'order.created for an unknown user, ignored');
   }
 }

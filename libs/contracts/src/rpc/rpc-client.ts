@@ -4,6 +4,7 @@
  */
 export interface RpcClient {
   send<TResult>(pattern: string, payload: unknown): Promise<TResult>;
+  /** Resolves once the event's consumer has handled it (its acknowledgement), not merely once it is sent. */
   emit(pattern: string, payload: unknown): Promise<void>;
 }
 
