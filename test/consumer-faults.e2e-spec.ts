@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { query } from '../tools/db/query';
-import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
+import { OtlpReceiver, type ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { Stack, TransportKind } from './support/stack';
 import { SteadyLoad } from './support/steady-load';
 import { parseTraceHeader } from './support/traceparent';
@@ -195,14 +195,20 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
         [users],
       );
       const { traceId } = parseTraceHeader(event.traceparent);
-      const spans = await receiver.waitForTrace(traceId, (trace) =>
-        trace.some(
-          (consumer) =>
-            consumer.name === 'process order.created' &&
-            trace.some((producer) => producer.spanId === consumer.parentSpanId),
-        ),
+      const sendsIn = (trace: ReceivedSpan[]) =>
+        trace.filter((span) => span.name === 'send order.created' && span.kind === SpanKind.PRODUCER);
+      // The relay's send may end (and be exported) after the consumer span of the first delivery: wait for both.
+      const spans = await receiver.waitForTrace(
+        traceId,
+        (trace) =>
+          sendsIn(trace).length >= 2 &&
+          trace.some(
+            (consumer) =>
+              consumer.name === 'process order.created' &&
+              trace.some((producer) => producer.spanId === consumer.parentSpanId),
+          ),
       );
-      const sends = spans.filter((span) => span.name === 'send order.created' && span.kind === SpanKind.PRODUCER);
+      const sends = sendsIn(spans);
       expect(sends.length).toBeGreaterThanOrEqual(2);
       expect(sends.every((send) => send.service === 'order')).toBe(true);
       const consumer = spans.find((span) => span.name === 'process order.created' && span.kind === SpanKind.CONSUMER);
