@@ -13,15 +13,19 @@ const untracedPatterns = new Set<string>([USER_PATTERNS.ping, ORDER_PATTERNS.pin
 class TracedTcpServer extends GracefulServer(ServerTCP, tcpCarrier, { untracedPatterns }) {
   /**
    * ServerTCP destroys its open sockets on close, dropping replies still in their write buffers: the caller then saw
-   * "Connection closed", a 503 for work that had been committed. Ending them instead sends what is buffered first.
+   * "Connection closed", a 503 for work that had been committed. Ending them instead sends what is buffered first,
+   * and waiting for the caller to close its side too keeps a destroy from resetting the connection: a socket closed
+   * with a request still unread sends RST, and the caller's kernel drops the replies it had not read yet.
    */
   override async flushReplies(): Promise<void> {
     await Promise.all(
       [...this.openSockets].map(
         (socket) =>
-          new Promise<void>((resolve) =>
-            socket.destroyed || socket.writableFinished ? resolve() : socket.end(resolve),
-          ),
+          new Promise<void>((resolve) => {
+            if (socket.destroyed) return resolve();
+            socket.once('close', () => resolve());
+            socket.end();
+          }),
       ),
     );
   }
