@@ -97,7 +97,7 @@ export async function startDevTraces(env: NodeJS.ProcessEnv): Promise<DevTraces 
     async stop() {
       clearInterval(sweep);
       server.closeAllConnections();
-      server.close();
+      await new Promise((resolve) => server.close(resolve));
       printQuiet(Infinity);
     },
   };
@@ -166,7 +166,7 @@ function devSpans(request: OtlpTraceRequest): DevSpan[] {
   });
 }
 
-function values(attributes: OtlpAttributes = []): Record<string, unknown> {
+function values(attributes: OtlpAttributes = []): DevSpan['attributes'] {
   return Object.fromEntries(
     attributes.map(({ key, value = {} }) => [
       key,

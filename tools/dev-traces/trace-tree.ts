@@ -14,7 +14,8 @@ export interface DevSpan {
   kind: number;
   startNs: bigint;
   endNs: bigint;
-  attributes: Record<string, unknown>;
+  /** OTLP's scalar values; arrays and maps are left out (none of the attributes shown is one). */
+  attributes: Record<string, string | number | boolean | undefined>;
   /** Set when the span's status is ERROR: its exception event's message, else its status message, else ''. */
   error?: string;
 }
