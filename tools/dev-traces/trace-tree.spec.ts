@@ -91,7 +91,7 @@ describe(formatTrace.name, () => {
     expect(lines[1]).toBe('gateway  POST /orders  server  90.0 ms  status=201');
     expect(lines[2]).toBe('├─ gateway  order.create  client  60.0 ms');
     expect(lines[5]).toBe(
-      '│     └─ order  prisma:client:db_query  client  4.0 ms  db: INSERT INTO "public"."Order" ("id", "userId", "status", "tot…',
+      '│     └─ order  prisma:client:db_query  client  4.0 ms  db: INSERT INTO "public"."Order" ("id", "use…',
     );
     expect(lines[6]).toBe('└─ order  send order.created  producer  3.0 ms');
   });

@@ -32,7 +32,7 @@ export interface LayoutOptions {
 export const MAX_SPANS_SHOWN = 40;
 const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const PROBE_PATH = /^\/(health|metrics)(\/|\?|$)/;
-const QUERY_CHARS = 60;
+const QUERY_CHARS = 40;
 
 /** A trace started by a health probe or a metrics scrape, which the dev output leaves out. */
 export function isProbeTrace(spans: readonly DevSpan[]): boolean {
