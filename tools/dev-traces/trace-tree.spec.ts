@@ -147,6 +147,19 @@ describe(formatTrace.name, () => {
     expect(lines[11]).toBe('… 90 more spans not shown');
   });
 
+  it('still shows the failed spans that the cut left out', () => {
+    const many = [
+      span('root', undefined, 0, 500),
+      ...Array.from({ length: 20 }, (_, i) => span(`child-${i}`, 'root', i + 1, 1)),
+      span('late', 'root', 100, 1, { name: 'late-failure', error: 'timed out' }),
+    ];
+    const lines = formatTrace(many, { maxSpans: 5 }).split('\n');
+    expect(lines.slice(6)).toEqual([
+      '… 17 more spans not shown; the failed ones:',
+      '└─ ✗ gateway  late-failure  internal  1.0 ms  error: timed out',
+    ]);
+  });
+
   it('counts a span sent twice (an exporter retry) once', () => {
     expect(formatTrace([...order, order[1]])).toBe(formatTrace(order));
   });

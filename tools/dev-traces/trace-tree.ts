@@ -57,11 +57,12 @@ export function formatTrace(spans: readonly DevSpan[], options: LayoutOptions = 
   const root = tops[0];
   if (!root) return '';
 
-  const lines: string[] = [];
+  const lines: { text: string; failed: boolean }[] = [];
   const seen = new Set<string>();
   const walk = (span: DevSpan, prefix: string, connector: string): void => {
     seen.add(span.spanId);
-    lines.push(prefix + connector + spanLine(span, span !== root && tops.includes(span), paint));
+    const text = prefix + connector + spanLine(span, span !== root && tops.includes(span), paint);
+    lines.push({ text, failed: span.error !== undefined });
     const below = [...(children.get(span.spanId) ?? [])].sort(byStart).filter((child) => !seen.has(child.spanId));
     const childPrefix = prefix + (connector === '├─ ' ? '│  ' : connector === '' ? '' : '   ');
     below.forEach((child, index) => walk(child, childPrefix, index === below.length - 1 ? '└─ ' : '├─ '));
@@ -76,8 +77,13 @@ export function formatTrace(spans: readonly DevSpan[], options: LayoutOptions = 
   const counts = [`${byId.size} spans`, errors && `${errors} with errors`, droppedSpans && `${droppedSpans} dropped`];
   const status = root.error !== undefined ? paint('red', 'ERROR') : 'OK';
   const header = `trace ${root.traceId}  ${paint('bold', root.name)}  ${milliseconds(end - start)}  ${status}`;
-  const shown = lines.slice(0, maxSpans);
-  if (lines.length > maxSpans) shown.push(`… ${lines.length - maxSpans} more spans not shown`);
+  const shown = lines.slice(0, maxSpans).map((line) => line.text);
+  const cutFailures = lines.slice(maxSpans).filter((line) => line.failed);
+  if (lines.length > maxSpans) {
+    // Failed spans stay visible after the cut: an error is what a reader looks for first.
+    shown.push(`… ${lines.length - maxSpans} more spans not shown${cutFailures.length ? '; the failed ones:' : ''}`);
+    shown.push(...cutFailures.map((line) => line.text));
+  }
   return [`${header}  (${counts.filter(Boolean).join(', ')})`, ...shown].join('\n');
 }
 
