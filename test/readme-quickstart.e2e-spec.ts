@@ -1,15 +1,28 @@
 // A newcomer following the README: `npm run dev` exactly as written (in a throwaway copy of the repository, so its
 // .data/ and dist/ land there), the two "Try it" requests with curl, Ctrl-C; then the NATS variant with two
-// replicas per service. The commands are written here verbatim, and the first test fails if the README no longer
-// shows them, so they cannot drift apart. Only what a developer could not avoid changing is changed: the ports
-// (free ones, so nothing else on the machine collides) and the OTLP endpoint (the test's receiver).
+// replicas per service. The commands are written verbatim (support/dev-run.ts), and the first test fails if the
+// README no longer shows them, so they cannot drift apart. Only what a developer could not avoid changing is changed:
+// the ports (free ones, so nothing else on the machine collides) and the OTLP endpoint (the test's receiver).
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { extractCommands } from '../tools/checks/doc-commands';
 import { AppProcess } from './support/app-process';
+import {
+  CREATE_ORDER,
+  CREATE_USER,
+  DEV,
+  type DevPorts,
+  README_PARENT_SPAN_ID,
+  README_TRACE_ID,
+  asRun,
+  devEnvironment,
+  devPorts,
+  startDev,
+  waitReady,
+} from './support/dev-run';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
-import { freePort, freePortForReplicas } from './support/ports';
+import { freePort } from './support/ports';
 import { type RepoCopy, copyRepo } from './support/repo-copy';
 import { mustRun, parseCurlResponse } from './support/run';
 import { SpanTree } from './support/span-tree';
@@ -18,75 +31,10 @@ import { waitUntil } from './support/wait';
 
 const ROOT = join(__dirname, '..');
 
-const DEV = 'npm run dev';
 const DEV_NATS_REPLICAS = 'TRANSPORT=nats USER_REPLICAS=2 ORDER_REPLICAS=2 npm run dev';
-const CREATE_USER = `curl -s -XPOST localhost:3000/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada Lovelace"}'`;
-const CREATE_ORDER = `curl -si -XPOST localhost:3000/orders -H 'content-type: application/json' -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' -d '{"userId":"5b0e…","items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1500}]}'`;
-const README_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const README_PARENT_SPAN_ID = '00f067aa0ba902b7';
-
-/** Start-up compiles the three apps (Nest CLI watch mode) on what may be two busy cores: be generous. */
-const START_DEADLINE_MS = 300_000;
 jest.setTimeout(600_000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The README's curl command against the test's gateway port, with the README's placeholder user id replaced. */
-function asRun(command: string, gatewayPort: number, userId?: string): string {
-  const rewritten = command.replace('localhost:3000', `localhost:${gatewayPort}`);
-  return userId ? rewritten.replace('"userId":"5b0e…"', `"userId":"${userId}"`) : rewritten;
-}
-
-/** Ports for everything `npm run dev` opens (tools/run.mts and libs/config read these variables). */
-async function devPorts(replicas: number) {
-  return {
-    GATEWAY_PORT: String(await freePort()),
-    USER_HTTP_PORT: String(await freePortForReplicas(replicas)),
-    ORDER_HTTP_PORT: String(await freePortForReplicas(replicas)),
-    USER_RPC_PORT: String(await freePort()),
-    ORDER_RPC_PORT: String(await freePort()),
-    EMBEDDED_USER_DB_PORT: String(await freePort()),
-    EMBEDDED_ORDER_DB_PORT: String(await freePort()),
-  };
-}
-type DevPorts = Awaited<ReturnType<typeof devPorts>>;
-
-/**
- * The environment of a developer's shell: this one, without anything that would change what `npm run dev` does
- * (Jest's NODE_ENV=test, database URLs, a transport or log format someone exported), plus the test's ports.
- */
-function devEnvironment(ports: DevPorts, otlpEndpoint: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (
-      /^(NODE_ENV|TRANSPORT|NATS_URL|RABBITMQ_URL|LOG_FORMAT|LOG_LEVEL|USER_REPLICAS|ORDER_REPLICAS)$/.test(name) ||
-      /_DATABASE_URL$|^OTEL_/.test(name)
-    ) {
-      delete env[name];
-    }
-  }
-  return {
-    ...env,
-    ...ports,
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
-    // Spans leave within 200 ms instead of the default 5 s; the export path is the same.
-    OTEL_BSP_SCHEDULE_DELAY: '200',
-    ...extra,
-  };
-}
-
-function startDev(command: string, copy: RepoCopy, env: NodeJS.ProcessEnv): AppProcess {
-  return new AppProcess(command, 'bash', ['-c', command], env, { cwd: copy.dir, detached: true });
-}
-
-async function waitReady(dev: AppProcess, url: string): Promise<void> {
-  await waitUntil(async () => !dev.running || (await fetch(`${url}/health/ready`)).ok, {
-    timeoutMs: START_DEADLINE_MS,
-    intervalMs: 500,
-    description: () => `${url} never became ready; \`${dev.name}\` output:\n${dev.tail(60)}`,
-  });
-  if (!dev.running) throw new Error(`\`${dev.name}\` exited during start-up:\n${dev.tail(60)}`);
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

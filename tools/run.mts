@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
 import { SERVICES as SERVICE_NAMES, urlVariable } from './db/schema-engine.mts';
+import { type DevTraces, startDevTraces } from './dev-traces/receiver.mts';
 import { GATEWAY, envPrefix, portsOf } from './services.mts';
 import { type Supervised, supervise } from './run/supervise.ts';
 
@@ -28,6 +29,7 @@ if (mode === 'dev') process.env.LOG_FORMAT ??= 'pretty';
 
 const databases: EmbeddedPostgres[] = [];
 const children: Supervised[] = [];
+let devTraces: DevTraces | undefined;
 let stopping = false;
 
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
@@ -63,6 +65,9 @@ async function main(): Promise<void> {
     const applied = await migrate({ service, databaseUrl: process.env[variable] });
     if (applied.length > 0) log(`${service}: applied migrations ${applied.join(', ')}`);
   }
+  // A trace tree per request in this output (tools/dev-traces), unless an OTLP endpoint or DEV_TRACES=off says not.
+  devTraces = mode === 'dev' ? await startDevTraces(process.env) : undefined;
+  Object.assign(process.env, devTraces?.env);
   for (const app of APPS) children.push(supervised(app, 0));
   for (const app of APPS) {
     const count = replicas[app] ?? 1;
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
   }
   log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
   log(`gateway on http://localhost:${httpPort('gateway', 0)} (Swagger UI at /docs)`);
+  if (devTraces) log('each trace prints here once complete (DEV_TRACES=off silences them)');
 }
 
 function httpPortVariable(app: App): string {
@@ -122,6 +128,7 @@ async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.all(children.map((child) => child.stop()));
+  await devTraces?.stop();
   await Promise.all(databases.map((database) => database.stop()));
   process.exit(exitCode);
 }

@@ -22,6 +22,8 @@ const COMPOSE_VALIDATION = {
 };
 
 const QUICKSTART = 'test/readme-quickstart.e2e-spec.ts';
+/** The README's "Try it" requests, which the quickstart and dev-traces e2e specs send. */
+const TRY_IT = 'test/support/dev-run.ts';
 const DB_SCRIPTS = 'tools/db/readme-scripts.spec.ts';
 const NEW_SERVICE = 'test/new-service.e2e-spec.ts';
 const NATS_REPLICAS = 'TRANSPORT=nats USER_REPLICAS=2 ORDER_REPLICAS=2 npm run dev';
@@ -39,9 +41,9 @@ const COVERAGE: Record<string, Coverage> = {
   },
   'npm run dev': { runBy: QUICKSTART },
   [`curl -s -XPOST localhost:3000/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada Lovelace"}'`]:
-    { runBy: QUICKSTART },
+    { runBy: TRY_IT },
   [`curl -si -XPOST localhost:3000/orders -H 'content-type: application/json' -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' -d '{"userId":"5b0e…","items":[{"sku":"BOOK-1","quantity":2,"unitPriceCents":1500}]}'`]:
-    { runBy: QUICKSTART },
+    { runBy: TRY_IT },
   [NATS_REPLICAS]: { runBy: QUICKSTART },
   'TRANSPORT=nats npm run dev': {
     partOf: NATS_REPLICAS,
