@@ -115,3 +115,7 @@ it('prints the tree of POST /orders once the trace is complete', async () => {
 it('prints no tree for health probes (the test polled /health/ready until the system was up)', () => {
   expect(dev.lines.filter((line) => /^trace [0-9a-f]{32} {2}\S+ \/(health|metrics)/.test(line))).toEqual([]);
 });
+
+it('stops on Ctrl-C with exit code 0, the receiver with it', async () => {
+  expect(await dev.interrupt('SIGINT')).toBe(0);
+});
