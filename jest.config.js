@@ -32,11 +32,19 @@ module.exports = {
   // End-to-end suites each start the whole system; on a 2-core machine they run best one at a time.
   maxWorkers: 1,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      // test/infra and test/repo check the repository's own files (the compose stack, the docs, the lock file).
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/test/{infra,repo}/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Cases stop and start real processes (a restart, a shutdown), which takes seconds on a busy machine: Jest's
+      // 5 s default failed a case that was still making progress. A bound, not a timing; cases under load set more.
+      testTimeout: 30_000,
     },
   ],
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { query } from '../tools/db/query';
+import { query } from './support/query';
 import { OtlpReceiver, type ReceivedSpan, SpanKind } from './support/otlp-receiver';
 import { Stack, TransportKind } from './support/stack';
 import { SteadyLoad } from './support/steady-load';

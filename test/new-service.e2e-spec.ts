@@ -58,13 +58,13 @@ describe('npm run new:service', () => {
 
   it('passes its own unit test and the checks that cover every app (tracing first, env, compose, Prometheus)', async () => {
     const jest = join(copy, 'node_modules/jest/bin/jest.js');
-    const specs = [`apps/${SERVICE}`, 'tools/checks', 'libs/config', 'tools/infra', 'tools/new-service'];
+    const specs = [`apps/${SERVICE}`, 'test/repo', 'libs/config', 'test/infra', 'tools/new-service'];
 
     const result = await run(process.execPath, [jest, ...specs, '--selectProjects', 'unit'], { cwd: copy });
 
     expect({ code: result.code, output: result.stderr }).toEqual({ code: 0, output: expect.any(String) });
     expect(result.stderr).toContain(`PASS unit apps/${SERVICE}/src/${SERVICE}/${SERVICE}.service.spec.ts`);
-    expect(result.stderr).toContain('PASS unit tools/checks/tracing-first.spec.ts');
+    expect(result.stderr).toContain('PASS unit test/repo/tracing-first.spec.ts');
   }, 120_000);
 
   it('writes code that passes lint and Prettier', async () => {

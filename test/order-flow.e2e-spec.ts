@@ -1,10 +1,18 @@
 import { ATTR_APP_REQUEST_ID } from '@app/tracing';
 import { isOwnScope, unconventionalAttributes } from '@app/tracing/testing';
 import { OtlpReceiver, PROJECT_NAME, ReceivedSpan, SpanKind } from './support/otlp-receiver';
+import {
+  EXPECTED,
+  type TracedOrder,
+  createUser,
+  expectHop,
+  isDbQuery,
+  placeTracedOrder,
+  postJson,
+} from './support/order-flow';
 import { scrape, total } from './support/prometheus';
-import { SpanTree } from './support/span-tree';
-import { Stack, TRANSPORTS, TransportKind } from './support/stack';
-import { newTraceparent, parseTraceHeader } from './support/traceparent';
+import type { SpanTree } from './support/span-tree';
+import { Stack, TRANSPORTS } from './support/stack';
 import { waitUntil } from './support/wait';
 
 const receiver = new OtlpReceiver();
@@ -13,90 +21,18 @@ let stack: Stack;
 beforeAll(() => receiver.start());
 afterAll(() => receiver.stop());
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${stack.gatewayUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-}
-
-async function createUser(name = 'Ada'): Promise<{ id: string; email: string }> {
-  const response = await post('/users', {
-    email: `${name.toLowerCase()}-${Date.now()}-${Math.random()}@example.com`,
-    name,
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; email: string };
-}
-
-const isDbQuery = (span: ReceivedSpan) => span.name === 'prisma:client:db_query';
-
-/** Where each transport's events are attributed, and which port the caller's spans name. */
-const EXPECTED: Record<TransportKind, { messagingSystem: string; peerPort: () => number }> = {
-  tcp: { messagingSystem: 'nestjs_tcp', peerPort: () => Number(stack.env.ORDER_RPC_PORT) },
-  nats: { messagingSystem: 'nats', peerPort: () => 4222 },
-  rmq: { messagingSystem: 'rabbitmq', peerPort: () => 5672 },
-  grpc: { messagingSystem: 'grpc', peerPort: () => Number(stack.env.ORDER_RPC_PORT) },
-};
+const post = (path: string, body: unknown) => postJson(stack.gatewayUrl, path, body);
 
 describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport) => {
   let tree: SpanTree;
-  let client: ReturnType<typeof newTraceparent>;
+  let client: TracedOrder['client'];
   let requestId: string;
-  let order: { id: string; userId: string; totalCents: number; status: string; items: unknown[] };
-
-  /**
-   * The handler's span continues the caller's. On gRPC, @opentelemetry/instrumentation-grpc adds its own
-   * CLIENT and SERVER spans in between, carrying the context in the call's metadata.
-   */
-  function expectHop(caller: ReceivedSpan, handler: ReceivedSpan): void {
-    if (transport !== 'grpc') {
-      expect(handler.parentSpanId).toBe(caller.spanId);
-      return;
-    }
-    const grpcServer = tree.parentOf(handler)!;
-    const grpcClient = tree.parentOf(grpcServer)!;
-    expect([grpcServer.kind, grpcClient.kind]).toEqual([SpanKind.SERVER, SpanKind.CLIENT]);
-    expect(grpcServer.attributes['rpc.system']).toBe('grpc');
-    expect(grpcClient.parentSpanId).toBe(caller.spanId);
-  }
+  let order: TracedOrder['order'];
+  const hop = (caller: ReceivedSpan, handler: ReceivedSpan) => expectHop(tree, transport, caller, handler);
 
   beforeAll(async () => {
     stack = await new Stack({ otlpEndpoint: receiver.endpoint, transport }).start();
-    const user = await createUser();
-    client = newTraceparent();
-    requestId = `e2e-${Date.now()}`;
-    const response = await post(
-      '/orders',
-      {
-        userId: user.id,
-        items: [
-          { sku: 'BOOK-1', quantity: 2, unitPriceCents: 1500 },
-          { sku: 'PEN-2', quantity: 1, unitPriceCents: 250 },
-        ],
-      },
-      { traceparent: client.header, 'x-request-id': requestId },
-    );
-    expect(response.status).toBe(201);
-    expect(response.headers.get('x-request-id')).toBe(requestId);
-    expect(parseTraceHeader(response.headers.get('traceresponse')).traceId).toBe(client.traceId);
-    order = (await response.json()) as typeof order;
-
-    const spans = await receiver.waitForTrace(client.traceId, (received) => {
-      const names = new Set(received.map((span) => `${span.service}:${span.name}`));
-      return (
-        [
-          'user:UsersService.recordOrder',
-          'gateway:POST /orders',
-          'gateway:OrdersController.create',
-          'gateway:create',
-          'order:OrdersService.create',
-        ].every((name) => names.has(name)) &&
-        received.filter((span) => span.service === 'user' && isDbQuery(span)).length >= 2
-      );
-    });
-    tree = new SpanTree(spans);
+    ({ tree, client, requestId, order } = await placeTracedOrder(stack.gatewayUrl, receiver));
   }, 120_000);
 
   afterAll(() => stack?.stop());
@@ -111,7 +47,7 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
 
   it("pages a user's orders, the cursor and its absence crossing the transport", async () => {
     // A user of its own: the other tests count the first user's orders.
-    const { id: userId } = await createUser('Pager');
+    const { id: userId } = await createUser(stack.gatewayUrl, 'Pager');
     const createOrder = async (sku: string) => {
       const response = await post('/orders', { userId, items: [{ sku, quantity: 1, unitPriceCents: 1 }] });
       expect(response.status).toBe(201);
@@ -183,11 +119,11 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
   it('pairs the gateway CLIENT span with the order SERVER span', () => {
     const call = tree.one('gateway', 'order.create', SpanKind.CLIENT);
     const handler = tree.one('order', 'order.create', SpanKind.SERVER);
-    expectHop(call, handler);
+    hop(call, handler);
     for (const span of [call, handler]) {
       expect(span.attributes).toMatchObject({ 'rpc.system.name': 'nestjs', 'rpc.method': 'order.create' });
     }
-    expect(call.attributes['server.port']).toBe(EXPECTED[transport].peerPort());
+    expect(call.attributes['server.port']).toBe(EXPECTED[transport].peerPort(stack));
   });
 
   it('pairs the order-to-user RPC under the @Traced() service span', () => {
@@ -198,7 +134,7 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
     const call = tree.one('order', 'user.exists', SpanKind.CLIENT);
     expect(call.parentSpanId).toBe(service.spanId);
     const handler = tree.one('user', 'user.exists', SpanKind.SERVER);
-    expectHop(call, handler);
+    hop(call, handler);
     expect(tree.one('user', 'UsersService.exists', SpanKind.INTERNAL).parentSpanId).toBe(handler.spanId);
   });
 
@@ -239,7 +175,7 @@ describe.each(TRANSPORTS)('POST /orders over %s, traced end to end', (transport)
 
     expect(producer.attributes['messaging.system.name']).toBe(EXPECTED[transport].messagingSystem);
     const consumer = tree.one('user', 'process order.created', SpanKind.CONSUMER);
-    expectHop(producer, consumer);
+    hop(producer, consumer);
     expect(consumer.attributes).toMatchObject({ 'messaging.operation.type': 'process' });
 
     const recordOrder = tree.one('user', 'UsersService.recordOrder', SpanKind.INTERNAL);

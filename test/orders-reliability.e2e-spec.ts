@@ -4,7 +4,7 @@ import { freePort } from './support/ports';
 import { SpanTree } from './support/span-tree';
 import { Stack } from './support/stack';
 import { TcpProxy } from './support/tcp-proxy';
-import { query } from '../tools/db/query';
+import { query } from './support/query';
 import { expectErrorBody } from './support/error-body';
 import { newTraceparent } from './support/traceparent';
 import { waitUntil } from './support/wait';

@@ -159,7 +159,11 @@ it('OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES set the resource', async () =
 
   const { traceId } = await createUser();
 
-  const spans = await receiver.waitForTrace(traceId, (received) => received.some((s) => s.service === 'edge-renamed'));
+  // Each app exports on its own schedule: wait for the user service's spans too, not only the gateway's.
+  const spans = await receiver.waitForTrace(
+    traceId,
+    (received) => received.some((s) => s.service === 'edge-renamed') && received.some((s) => s.service === 'user'),
+  );
   const renamed = spans.filter((span) => span.service === 'edge-renamed');
   expect(renamed[0].resource).toMatchObject({
     'service.name': 'edge-renamed',

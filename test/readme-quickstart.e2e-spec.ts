@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { extractCommands } from '../tools/checks/doc-commands';
+import { extractCommands } from './repo/doc-commands';
 import { AppProcess } from './support/app-process';
 import {
   CREATE_ORDER,

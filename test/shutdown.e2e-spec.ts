@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { query } from '../tools/db/query';
+import { query } from './support/query';
 import { OtlpReceiver } from './support/otlp-receiver';
 import { Stack } from './support/stack';
 import { Outcome, SteadyLoad, send } from './support/steady-load';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
-import { SpanTree } from './support/span-tree';
+import { SpanTree, isConnected } from './support/span-tree';
 import { Stack, TransportKind } from './support/stack';
 import { parseTraceHeader } from './support/traceparent';
 import { waitUntil } from './support/wait';
@@ -25,6 +25,7 @@ const WHOLE_TRACE = [
   `gateway:POST /orders:${SpanKind.SERVER}`,
   `order:order.create:${SpanKind.SERVER}`,
   `order:OrdersService.create:${SpanKind.INTERNAL}`,
+  `order:send order.created:${SpanKind.PRODUCER}`,
   `user:user.exists:${SpanKind.SERVER}`,
   `user:process order.created:${SpanKind.CONSUMER}`,
   `user:UsersService.recordOrder:${SpanKind.INTERNAL}`,
@@ -55,7 +56,7 @@ describe('replicas on NATS', () => {
           new SpanTree(
             await receiver.waitForTrace(traceId, (spans) => {
               const seen = new Set(spans.map((span) => `${span.service}:${span.name}:${span.kind}`));
-              return WHOLE_TRACE.every((key) => seen.has(key));
+              return WHOLE_TRACE.every((key) => seen.has(key)) && isConnected(spans);
             }),
           ),
       ),

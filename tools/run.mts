@@ -6,18 +6,22 @@
 // (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. An app that
 // crashes is restarted with backoff (run/supervise.ts) while the others keep running. SIGINT or SIGTERM stops all.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
-import { SERVICES as SERVICE_NAMES, urlVariable } from './db/schema-engine.mts';
 import { type DevTraces, startDevTraces } from './dev-traces/receiver.mts';
-import { GATEWAY, envPrefix, portsOf } from './services.mts';
+import { SERVICE_NAMES, databaseUrlVariable, envPrefix, portsOf } from './services.mts';
 import { type Supervised, supervise } from './run/supervise.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const APPS = [...SERVICE_NAMES, 'gateway'] as const;
-type App = (typeof APPS)[number];
+/** The gateway's HTTP port variable and its default. */
+const GATEWAY = JSON.parse(readFileSync(join(ROOT, 'libs/config/src/gateway.json'), 'utf8')) as {
+  httpPortVariable: string;
+  httpPort: number;
+};
+const APPS = [...SERVICE_NAMES, 'gateway'];
+const NEST_CLI = join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js');
 
 const mode = process.argv[2];
 if (mode !== 'dev' && mode !== 'start') {
@@ -33,7 +37,7 @@ let devTraces: DevTraces | undefined;
 let stopping = false;
 
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
-function replicasOf(app: App): number {
+function replicasOf(app: string): number {
   if (app === 'gateway') return 1;
   const replicas = Number(process.env[`${envPrefix(app)}_REPLICAS`] ?? 1);
   if (!Number.isInteger(replicas) || replicas < 1)
@@ -48,9 +52,9 @@ function replicasOf(app: App): number {
 }
 
 async function main(): Promise<void> {
-  const replicas = Object.fromEntries(APPS.map((app) => [app, replicasOf(app)])) as Record<App, number>;
+  const replicas = Object.fromEntries(APPS.map((app) => [app, replicasOf(app)])) as Record<string, number>;
   for (const service of SERVICE_NAMES) {
-    const variable = urlVariable(service);
+    const variable = databaseUrlVariable(service);
     if (!process.env[variable]) {
       const port = Number(
         process.env[`EMBEDDED_${envPrefix(service)}_DB_PORT`] ?? portsOf(service).embeddedDatabasePort,
@@ -62,8 +66,7 @@ async function main(): Promise<void> {
       process.env[variable] = database.url;
       log(`${service}: embedded PostgreSQL on ${database.url} (data in .data/${service})`);
     }
-    const applied = await migrate({ service, databaseUrl: process.env[variable] });
-    if (applied.length > 0) log(`${service}: applied migrations ${applied.join(', ')}`);
+    await migrate({ service, databaseUrl: process.env[variable], log });
   }
   // A trace tree per request in this output (tools/dev-traces), unless an OTLP endpoint or DEV_TRACES=off says not.
   devTraces = mode === 'dev' ? await startDevTraces(process.env) : undefined;
@@ -81,32 +84,23 @@ async function main(): Promise<void> {
   if (devTraces) log('each trace prints here once complete (DEV_TRACES=off silences them)');
 }
 
-function httpPortVariable(app: App): string {
+function httpPortVariable(app: string): string {
   return app === 'gateway' ? GATEWAY.httpPortVariable : `${envPrefix(app)}_HTTP_PORT`;
 }
 
-function defaultHttpPort(app: App): number {
-  return app === 'gateway' ? GATEWAY.httpPort : portsOf(app).httpPort;
-}
-
 /** Replica n of a service serves health on its HTTP port + 10 × n (3001, 3011, 3021…). */
-function httpPort(app: App, replica: number): number {
-  return Number(process.env[httpPortVariable(app)] ?? defaultHttpPort(app)) + 10 * replica;
+function httpPort(app: string, replica: number): number {
+  const defaultPort = app === 'gateway' ? GATEWAY.httpPort : portsOf(app).httpPort;
+  return Number(process.env[httpPortVariable(app)] ?? defaultPort) + 10 * replica;
 }
 
-function supervised(app: App, replica: number): Supervised {
+function supervised(app: string, replica: number): Supervised {
   return supervise(`${app}${replica ? ` replica ${replica}` : ''}`, () => startApp(app, replica), { log });
 }
 
-function startApp(app: App, replica: number): ChildProcess {
+function startApp(app: string, replica: number): ChildProcess {
   const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
-  const nestWatch = [
-    join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'),
-    'start',
-    app,
-    '--watch',
-    '--preserveWatchOutput',
-  ];
+  const nestWatch = [NEST_CLI, 'start', app, '--watch', '--preserveWatchOutput'];
   const args = mode === 'start' ? [entry] : replica === 0 ? nestWatch : ['--watch', entry];
   const env = { ...process.env, [httpPortVariable(app)]: String(httpPort(app, replica)) };
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { AppProcess } from './app-process';
+import { query } from './query';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -22,19 +22,23 @@ export async function createTestDatabase(service: string, root = ROOT): Promise<
   const database = process.env.E2E_DATABASE_URL
     ? await createOnServer(process.env.E2E_DATABASE_URL, service)
     : await startEmbedded(service);
-  await run(process.execPath, [join(root, 'tools/db/migrate.mts'), service, database.url], { cwd: root });
-  return database;
+  try {
+    await run(process.execPath, [join(root, 'tools/db/migrate.mts'), service, database.url], { cwd: root });
+    return database;
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
 }
 
 async function createOnServer(serverUrl: string, service: string): Promise<TestDatabase> {
   const name = `e2e_${service.replaceAll('-', '_')}_${randomBytes(4).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await query(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () =>
-      void (await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: async () => void (await query(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
 
@@ -45,17 +49,14 @@ async function startEmbedded(service: string): Promise<TestDatabase> {
     [join(ROOT, 'tools/db/embedded-postgres.mts'), '--port', '0'],
     process.env,
   );
-  const ready = await server.waitForLine((line) => line.includes('"ready":true'));
+  // PGlite loads its WebAssembly and creates its data directory on start: seconds on a busy machine, hence a
+  // wider deadline than an app's.
+  const ready = await server
+    .waitForLine((line) => line.includes('"ready":true'), 60_000)
+    .catch(async (error) => {
+      await server.stop(); // a database that never became ready must not outlive the test either
+      throw error;
+    });
   const { url } = JSON.parse(ready) as { url: string };
   return { url, drop: async () => void (await server.stop()) };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,5 +1,17 @@
 import { ReceivedSpan, describeSpan } from './otlp-receiver';
 
+/**
+ * True when every span's parent has arrived, apart from `outsideParentId` (the caller's span, when the trace was
+ * continued from a traceparent). Each app exports on its own schedule, so a trace can hold a child before the span
+ * that links it to the root: wait for this before asserting ancestry, or a late span reads as a broken trace.
+ */
+export function isConnected(spans: ReceivedSpan[], outsideParentId?: string): boolean {
+  const ids = new Set(spans.map((span) => span.spanId));
+  return spans.every(
+    (span) => span.parentSpanId === undefined || span.parentSpanId === outsideParentId || ids.has(span.parentSpanId),
+  );
+}
+
 /** Lookups over one trace's spans that fail with the whole trace in the message. */
 export class SpanTree {
   constructor(readonly spans: ReceivedSpan[]) {}

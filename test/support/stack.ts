@@ -13,7 +13,8 @@ export type { TransportKind };
 export const TRANSPORTS: readonly TransportKind[] = TRANSPORT_KINDS;
 
 export interface StackOptions {
-  otlpEndpoint: string;
+  /** Where the apps export spans; without one, set OTEL_TRACES_EXPORTER=none in `env`. */
+  otlpEndpoint?: string;
   transport?: TransportKind;
   /** Replicas per service (NATS and RabbitMQ only). */
   replicas?: Partial<Record<ServiceName, number>>;
@@ -27,6 +28,11 @@ export interface StackOptions {
    * (test/new-service.e2e-spec.ts). By default this repository.
    */
   repository?: { root: string };
+  /**
+   * A directory with the built apps in its dist/, which they run in as their working directory: the runtime image's
+   * files (test/infra/production-install.live-spec.ts). By default the repository's build.
+   */
+  runFrom?: string;
 }
 
 /** The services of a repository's registry, libs/config/src/services.json, with the prefix of their variables. */
@@ -50,6 +56,8 @@ export interface AppInstance {
   instance: string;
   process: AppProcess;
   httpUrl: string;
+  /** The environment it was started with. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -177,11 +185,12 @@ export class Stack {
   }
 
   private async launch(app: string, instance: string, httpPort: number): Promise<AppInstance> {
-    const child = new AppProcess(instance, process.execPath, [appEntry(app, this.root)], {
-      ...this.appEnvironment(app),
-      [this.httpPortVariable(app)]: String(httpPort),
+    const { runFrom } = this.options;
+    const env = { ...this.appEnvironment(app), [this.httpPortVariable(app)]: String(httpPort) };
+    const child = new AppProcess(instance, process.execPath, [appEntry(app, runFrom ?? this.root)], env, {
+      cwd: runFrom,
     });
-    const launched = { app, instance, process: child, httpUrl: `http://127.0.0.1:${httpPort}` };
+    const launched = { app, instance, process: child, httpUrl: `http://127.0.0.1:${httpPort}`, env };
     this.instances.set(instance, launched);
     await this.waitReady(launched);
     return launched;

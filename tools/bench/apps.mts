@@ -28,55 +28,46 @@ export interface RunningApp {
   readyMs: number;
 }
 
-export class AppSet {
-  readonly apps: RunningApp[] = [];
-  private readonly children: ChildProcess[] = [];
+export interface AppSet {
+  apps: RunningApp[];
+  gatewayUrl: string;
+  stop(): Promise<void>;
+}
 
-  private readonly logPrefix: string;
-
-  /** `logPrefix` names the log files: `<logPrefix>-<app>.log`. */
-  constructor(logPrefix: string) {
-    this.logPrefix = logPrefix;
+/**
+ * Starts user, order and gateway in turn (the gateway is ready only once both services answer it); `logPrefix` names
+ * the log files: `<logPrefix>-<app>.log`.
+ */
+export async function startApps(logPrefix: string, env: NodeJS.ProcessEnv): Promise<AppSet> {
+  const shared = { ...env, USER_RPC_PORT: String(await freePort()), ORDER_RPC_PORT: String(await freePort()) };
+  const children: ChildProcess[] = [];
+  const stop = async () => void (await Promise.all(children.map(stopChild)));
+  const apps: RunningApp[] = [];
+  try {
+    for (const app of APPS) apps.push(await startApp(app, shared, `${logPrefix}-${app}.log`, children));
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return { apps, gatewayUrl: apps.find(({ app }) => app === 'gateway')!.url, stop };
+}
 
-  get gatewayUrl(): string {
-    return this.apps.find(({ app }) => app === 'gateway')!.url;
-  }
-
-  /** Starts user, order and gateway in turn (the gateway is ready only once both services answer it). */
-  async start(env: NodeJS.ProcessEnv): Promise<this> {
-    const shared = { ...env, USER_RPC_PORT: String(await freePort()), ORDER_RPC_PORT: String(await freePort()) };
-    try {
-      for (const app of APPS) this.apps.push(await this.startApp(app, shared));
-      return this;
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.children.map(stopChild));
-  }
-
-  private async startApp(app: App, env: NodeJS.ProcessEnv): Promise<RunningApp> {
-    const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-    const port = await freePort();
-    const logFile = `${this.logPrefix}-${app}.log`;
-    const log = openSync(logFile, 'w');
-    const started = performance.now();
-    const child = spawn(process.execPath, [entry], {
-      cwd: ROOT,
-      env: { ...env, [HTTP_PORT_VARIABLES[app]]: String(port) },
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log); // the child has its own copy
-    this.children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, child, () => `${app} (log ${logFile}):\n${tail(logFile)}`);
-    return { app, pid: child.pid!, url, readyMs: performance.now() - started };
-  }
+async function startApp(app: App, env: NodeJS.ProcessEnv, logFile: string, children: ChildProcess[]) {
+  const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  const log = openSync(logFile, 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { ...env, [HTTP_PORT_VARIABLES[app]]: String(port) },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log); // the child has its own copy
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child, () => `${app} (log ${logFile}):\n${tail(logFile)}`);
+  return { app, pid: child.pid!, url, readyMs: performance.now() - started };
 }
 
 /** Polls /health/ready every 10 ms (a fine grain, since its time is the cold start) until 200 or the deadline. */

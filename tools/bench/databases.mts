@@ -5,13 +5,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { migrate } from '../db/migrate.mts';
-import { SERVICES, type Service, urlVariable } from '../db/schema-engine.mts';
+import { SERVICE_NAMES, databaseUrlVariable } from '../services.mts';
 import { stopChild } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface Databases {
-  urls: Record<Service, string>;
+  urls: Record<string, string>;
   /** `postgresql` or `embedded PGlite`, for the report. */
   kind: string;
   stop(): Promise<void>;
@@ -21,9 +21,9 @@ export async function startDatabases(): Promise<Databases> {
   const children: ChildProcess[] = [];
   const stop = async () => void (await Promise.all(children.map(stopChild)));
   try {
-    const urls = {} as Record<Service, string>;
-    for (const service of SERVICES) {
-      const given = process.env[urlVariable(service)];
+    const urls = {} as Record<string, string>;
+    for (const service of SERVICE_NAMES) {
+      const given = process.env[databaseUrlVariable(service)];
       if (given) urls[service] = given;
       else {
         const { child, url } = await startEmbedded();

@@ -2,11 +2,11 @@
 // endpoint, measuring the load generator's view (throughput, latency) and the apps' own CPU time and memory.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { AppSet, freePort } from './apps.mts';
+import { type AppSet, freePort, startApps } from './apps.mts';
 import type { Databases } from './databases.mts';
 import { drive, type Endpoint } from './load.mts';
 import { type Mode, schedule, tracingEnv } from './modes.ts';
-import { OtlpSink } from './otlp-sink.mts';
+import { startOtlpSink } from './otlp-sink.mts';
 import { processUsage } from './proc.ts';
 import type { AppSample, LoadSample } from './report.ts';
 
@@ -28,14 +28,15 @@ export async function runMacro(
   options: MacroOptions,
   log: (line: string) => void,
 ): Promise<{ load: LoadSample[]; apps: AppSample[]; exportedBytes: number }> {
-  const sink = new OtlpSink();
-  const endpoints = { receiver: await sink.start(), refusing: `http://127.0.0.1:${await freePort()}` };
+  const sink = await startOtlpSink();
+  const endpoints = { receiver: sink.url, refusing: `http://127.0.0.1:${await freePort()}` };
   const load: LoadSample[] = [];
   const apps: AppSample[] = [];
   let userId: string | undefined;
+  let exportedBytes: number;
   try {
     for (const { round, mode } of schedule(options.rounds, options.modes)) {
-      const stack = await new AppSet(join(options.logDir, `round${round}-${mode}`)).start({
+      const stack = await startApps(join(options.logDir, `round${round}-${mode}`), {
         ...baseEnv(options, databases),
         ...tracingEnv(mode, endpoints),
       });
@@ -50,12 +51,10 @@ export async function runMacro(
         await stack.stop();
       }
     }
-  } catch (error) {
-    await sink.stop();
-    throw error;
+  } finally {
+    exportedBytes = (await sink.stop()).bytes;
   }
-  const { bytes } = await sink.stop();
-  return { load, apps, exportedBytes: bytes };
+  return { load, apps, exportedBytes };
 }
 
 function baseEnv(options: MacroOptions, databases: Databases): NodeJS.ProcessEnv {

@@ -6,30 +6,20 @@
 // The span processor does nothing, so what is timed is the span's life in the app, the same for every variant.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as Api from '@opentelemetry/api';
+import { type Context, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { MicroResult } from './report.ts';
-import { nanosecondsPerOp, type TimingOptions, type Variant } from './timing.ts';
+import { type TimingOptions, nanosecondsPerOp } from './timing.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
-const api = require('@opentelemetry/api') as typeof Api;
-const { trace, context, propagation, SpanStatusCode } = api;
 
 type Decorator = (target: object, key: string, descriptor: PropertyDescriptor) => PropertyDescriptor | void;
 const fromDist = <T,>(path: string) => require(join(ROOT, 'dist/apps/user/libs/tracing/src', path)) as T;
 
 function registerSdk(): void {
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as {
-    AsyncLocalStorageContextManager: new () => { enable(): Api.ContextManager };
-  };
-  const { TracerProvider } = require('@opentelemetry/sdk-trace') as {
-    TracerProvider: new (options: { spanProcessors: object[] }) => Api.TracerProvider;
-  };
-  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as {
-    CompositePropagator: new (options: { propagators: Api.TextMapPropagator[] }) => Api.TextMapPropagator;
-    W3CBaggagePropagator: new () => Api.TextMapPropagator;
-    W3CTraceContextPropagator: new () => Api.TextMapPropagator;
-  };
   const idle = { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} };
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [idle] }));
@@ -109,20 +99,17 @@ async function tracedBenchmarks(timing: TimingOptions): Promise<MicroResult[]> {
     ['@Traced() sync', (c: typeof calc.none) => c.add(1, 2)],
     ['@Traced() async', (c: typeof calc.none) => c.addAsync(1, 2)],
   ] as const) {
-    const variants: Variant[] = [
-      { name: 'no tracing', run: () => call(calc.none) },
-      { name: 'bare startActiveSpan', run: () => call(calc.bare) },
-      { name: '@Traced()', run: () => call(calc.traced) },
-      { name: 'nestjs-otel @Span', run: () => call(calc.span) },
-    ];
-    const ns = await nanosecondsPerOp(variants, timing);
-    for (const { name } of variants) {
-      results.push({
-        group,
-        name,
-        nsPerOp: ns.get(name)!,
-        baseline: name in BASELINES ? BASELINES[name] : 'bare startActiveSpan',
-      });
+    const ns = await nanosecondsPerOp(
+      {
+        'no tracing': () => call(calc.none),
+        'bare startActiveSpan': () => call(calc.bare),
+        '@Traced()': () => call(calc.traced),
+        'nestjs-otel @Span': () => call(calc.span),
+      },
+      timing,
+    );
+    for (const [name, nsPerOp] of ns) {
+      results.push({ group, name, nsPerOp, baseline: name in BASELINES ? BASELINES[name] : 'bare startActiveSpan' });
     }
   }
   return results;
@@ -137,7 +124,7 @@ async function envelopeBenchmarks(timing: TimingOptions): Promise<MicroResult[]>
   }>('rpc/tcp-carrier.js');
   const headers = fromDist<{
     injectTraceHeaders(): Record<string, string>;
-    extractTraceContext(carrier: unknown): Api.Context;
+    extractTraceContext(carrier: unknown): Context;
   }>('rpc/trace-headers.js');
   const serializer = new carrier.TcpTraceSerializer();
   const deserializer = new carrier.TcpTraceDeserializer();
@@ -171,13 +158,7 @@ async function envelopeBenchmarks(timing: TimingOptions): Promise<MicroResult[]>
     propagation.createBaggage({ 'app.request.id': { value: 'b8f0b1de-6a43-4c4e-9b53-6a0f6b0f7f11' } }),
   );
   const ns = await context.with(active, () =>
-    nanosecondsPerOp(
-      [
-        { name: 'plain Nest TCP', run: plain },
-        { name: 'traced envelope', run: traced },
-      ],
-      timing,
-    ),
+    nanosecondsPerOp({ 'plain Nest TCP': plain, 'traced envelope': traced }, timing),
   );
   span.end();
   return [

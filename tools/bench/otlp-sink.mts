@@ -1,51 +1,36 @@
 // A live OTLP/HTTP endpoint for the `on` and `sampled` modes: it reads each export and answers 200 like a healthy
 // Collector, counting requests and bytes but not parsing them. It runs in a process of its own, as a Collector would:
 // in the bench's process it would share an event loop with the load generator and slow the load down in exactly the
-// modes that export, which made `on` look worse than `backend-down`.
-//
-//   node tools/bench/otlp-sink.mts   prints {"ready":true,"url":...} once it listens; on SIGTERM it prints
-//                                    {"requests":n,"bytes":n} and exits.
-import { type ChildProcess, spawn } from 'node:child_process';
+// modes that export, which made `on` look worse than `backend-down`. The bench forks it and the two talk over the
+// IPC channel: the sink sends its URL once it listens, and its totals when told to stop.
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 
 export interface SinkTotals {
   requests: number;
   bytes: number;
 }
 
-/** The sink's process, seen from the bench. */
-export class OtlpSink {
-  private child?: ChildProcess;
-  private lines?: AsyncIterator<string>;
+/** Forks the sink and resolves once it listens, with its URL and the stop that resolves with what it received. */
+export async function startOtlpSink(): Promise<{ url: string; stop(): Promise<SinkTotals> }> {
+  const child = fork(import.meta.filename, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await nextMessage<string>(child);
+  const stop = async () => {
+    if (!child.connected) return { requests: 0, bytes: 0 };
+    const answered = Promise.all([nextMessage<SinkTotals>(child), once(child, 'exit')]);
+    child.send('stop');
+    return (await answered)[0];
+  };
+  return { url, stop };
+}
 
-  /** Starts the sink's process and resolves with its URL once it listens. */
-  async start(): Promise<string> {
-    const child = spawn(process.execPath, [import.meta.filename], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const ready = JSON.parse(await this.nextLine()) as { ready: boolean; url: string };
-    return ready.url;
-  }
-
-  /** Stops it and resolves with what it received. */
-  async stop(): Promise<SinkTotals> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return { requests: 0, bytes: 0 };
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const totals = JSON.parse(await this.nextLine()) as SinkTotals;
-    await exited;
-    return totals;
-  }
-
-  private async nextLine(): Promise<string> {
-    const next = await this.lines!.next();
-    if (next.done) throw new Error('the OTLP sink exited before it answered');
-    return next.value;
-  }
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as T));
+    child.once('exit', () => reject(new Error('the OTLP sink exited before it answered')));
+  });
 }
 
 function serve(): void {
@@ -57,14 +42,12 @@ function serve(): void {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(JSON.stringify({ ready: true, url: `http://127.0.0.1:${port}` }));
-  });
-  process.once('SIGTERM', () => {
-    console.log(JSON.stringify(totals));
+  server.listen(0, '127.0.0.1', () => process.send!(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  process.once('message', () => {
     server.closeAllConnections();
-    server.close(() => process.exit(0));
+    server.close();
+    // The process ends once the channel is closed too.
+    process.send!(totals, () => process.disconnect());
   });
 }
 

@@ -5,25 +5,17 @@
 //   node tools/db/migrate.mts                 both services, from USER_DATABASE_URL and ORDER_DATABASE_URL
 //   node tools/db/migrate.mts user <url>      one service
 import pg from 'pg';
-import {
-  isService,
-  listMigrations,
-  NO_FILTERS,
-  withEngine,
-  SERVICES,
-  servicePaths,
-  urlVariable,
-} from './schema-engine.mts';
-import type { Service } from './schema-engine.mts';
+import { SERVICE_NAMES, databaseUrlVariable, isService } from '../services.mts';
+import { NO_FILTERS, listMigrations, servicePaths, withEngine } from './schema-engine.mts';
 
 export type MigrateOptions = {
-  service: Service;
+  service: string;
   databaseUrl: string;
   log?: (line: string) => void;
 };
 
-/** Applies the service's pending migrations; returns the names of those it applied (empty when up to date). */
-export async function migrate({ service, databaseUrl, log = () => {} }: MigrateOptions): Promise<string[]> {
+/** Applies the service's pending migrations, and logs which (or that there were none). */
+export async function migrate({ service, databaseUrl, log = () => {} }: MigrateOptions): Promise<void> {
   const migrationsList = await listMigrations(servicePaths(service).migrations);
   if (migrationsList.migrationDirectories.length === 0) throw new Error(`${service}: no migrations found`);
   const created = await ensureDatabaseExists(databaseUrl);
@@ -33,7 +25,6 @@ export async function migrate({ service, databaseUrl, log = () => {} }: MigrateO
   );
   const what = appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(', ')}` : 'no pending migrations';
   log(`${service}: ${what}`);
-  return appliedMigrationNames;
 }
 
 /** Creates the database when it does not exist, as `prisma migrate deploy` does; returns the name it created. */
@@ -61,18 +52,18 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<string | undef
 }
 
 /** Parses `[service url]`; without arguments, every service with its URL from the environment. */
-export function targets(args: string[], env: NodeJS.ProcessEnv): { service: Service; databaseUrl: string }[] {
+function targets(args: string[], env: NodeJS.ProcessEnv): MigrateOptions[] {
   if (args.length > 0) {
     const [service, databaseUrl] = args;
     if (!isService(service) || !databaseUrl || args.length > 2) {
-      throw new Error(`Usage: migrate.mts [${SERVICES.join('|')} <database-url>]`);
+      throw new Error(`Usage: migrate.mts [${SERVICE_NAMES.join('|')} <database-url>]`);
     }
     return [{ service, databaseUrl }];
   }
-  return SERVICES.map((service) => {
-    const databaseUrl = env[urlVariable(service)];
+  return SERVICE_NAMES.map((service) => {
+    const databaseUrl = env[databaseUrlVariable(service)];
     if (!databaseUrl)
-      throw new Error(`${urlVariable(service)} is not set (it is the ${service} service's database URL)`);
+      throw new Error(`${databaseUrlVariable(service)} is not set (it is the ${service} service's database URL)`);
     return { service, databaseUrl };
   });
 }

@@ -1,5 +1,5 @@
-// The pg driver adapter as the schema engine needs it, built from public APIs only (pg's Pool `Client` option,
-// PrismaPg over a pool we own, and the SqlDriverAdapter interface). It closes two gaps of @prisma/adapter-pg 7.10:
+// The pg driver adapter as the schema engine needs it, built from public APIs only (pg's Pool `Client` option, and
+// PrismaPg's adapter over a pool we own, three of its methods replaced). It closes two gaps of @prisma/adapter-pg 7.10:
 // - executeScript, which applies each migration, splits the script at every ";" (breaking semicolons in strings,
 //   function bodies and DO blocks) and runs the pieces one by one, so a failing migration is left half applied.
 //   Here the script goes to PostgreSQL as one multi-statement simple query, which it runs as one implicit transaction.
@@ -10,7 +10,7 @@
 // library-gaps.spec.ts fails when an upgrade fixes either gap (delete this file then) or changes what it relies on.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
 const CATALOG_CHAR_OID = 18;
@@ -57,27 +57,27 @@ function driverError(error: unknown): unknown {
   return new DriverAdapterError({ kind: 'postgres', code, severity, message, detail, column, hint });
 }
 
-/** Connects the adapter the schema engine drives, on its own pool; dispose() ends the pool. */
+/**
+ * Connects the adapter the schema engine drives, on its own pool. dispose() ends the pool, once: the engine disposes
+ * some adapters itself (the shadow one) and withEngine disposes them all, and a pg pool must not be ended twice.
+ */
 export async function connectMigrationAdapter(connectionString: string): Promise<SqlDriverAdapter> {
   const charColumns = new Map<string, number[]>();
   const pool = new pg.Pool({ connectionString, Client: catalogCharAsTextClient(charColumns) });
-  const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
-  return {
-    provider: adapter.provider,
-    adapterName: adapter.adapterName,
-    queryRaw: async (query) => {
-      const result = await adapter.queryRaw(query);
+  const adapter = await new PrismaPg(pool).connect();
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  let ended: Promise<void> | undefined;
+  return Object.assign(adapter, {
+    queryRaw: async (query: SqlQuery) => {
+      const result = await queryRaw(query);
       for (const i of charColumns.get(query.sql) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
       return result;
     },
-    executeRaw: (query) => adapter.executeRaw(query),
-    startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel),
-    getConnectionInfo: () => adapter.getConnectionInfo(),
-    dispose: () => adapter.dispose(),
-    executeScript: async (script) => {
+    executeScript: async (script: string) => {
       await pool.query(script).catch((error: unknown) => {
         throw driverError(error);
       });
     },
-  };
+    dispose: () => (ended ??= pool.end()),
+  });
 }

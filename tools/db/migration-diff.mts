@@ -3,30 +3,21 @@
 //
 //   node tools/db/migration-diff.mts user                  print the SQL (nothing when in sync)
 //   node tools/db/migration-diff.mts user --exit-code      exit 2 when there is a difference (for CI)
-//   node tools/db/migration-diff.mts user --create add_x   write prisma/migrations/<timestamp>_add_x/migration.sql
+//   node tools/db/migration-diff.mts user add_x            write prisma/migrations/<timestamp>_add_x/migration.sql
 //
 //   node tools/db/migration-diff.mts user --from-url <url>  compare a live database instead of the migrations
 //
-// Replaying the migrations needs a scratch ("shadow") database: an in-memory embedded PostgreSQL by default, or an
-// empty database given with --shadow-url (the engine leaves the replayed tables there; use a throwaway database).
+// Replaying the migrations needs a scratch ("shadow") database: an in-memory embedded PostgreSQL.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DiffTarget } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { SERVICE_NAMES, isService } from '../services.mts';
 import { startEmbeddedPostgres } from './embedded-postgres.mts';
-import { isService, listMigrations, NO_FILTERS, withEngine, SERVICES, servicePaths } from './schema-engine.mts';
-import type { EngineOptions, Service } from './schema-engine.mts';
+import { type EngineOptions, NO_FILTERS, listMigrations, servicePaths, withEngine } from './schema-engine.mts';
 
-export type DiffOptions = {
-  service: Service;
-  /** Compare this live database, instead of the committed migrations, with the schema. */
-  fromUrl?: string;
-  /** An empty database to replay the migrations in; an in-memory embedded PostgreSQL when absent. */
-  shadowDatabaseUrl?: string;
-};
-
-/** Returns the SQL script from the migrations (or a live database) to the schema; empty when they match. */
-export async function migrationDiff({ service, fromUrl, shadowDatabaseUrl }: DiffOptions): Promise<string> {
+/** Returns the SQL script from the migrations (or the live database at `fromUrl`) to the schema; empty when equal. */
+export async function migrationDiff(service: string, fromUrl?: string): Promise<string> {
   const paths = servicePaths(service);
   const files = [{ path: paths.schema, content: await readFile(paths.schema, 'utf8') }];
   const to: DiffTarget = { tag: 'schemaDatamodel', files };
@@ -40,7 +31,6 @@ export async function migrationDiff({ service, fromUrl, shadowDatabaseUrl }: Dif
   const from: DiffTarget = migrationsList.migrationDirectories.length
     ? { tag: 'migrations', ...migrationsList }
     : { tag: 'empty' };
-  if (shadowDatabaseUrl) return diffScript({ databaseUrl: shadowDatabaseUrl, shadowDatabaseUrl }, from, to);
   // The engine connects to its main database even for diffs that read none: let both roles share the scratch one.
   const embedded = await startEmbeddedPostgres();
   try {
@@ -63,15 +53,13 @@ function isEmptyScript(sql: string): boolean {
 }
 
 /** Writes the diff as a new migration in Prisma's layout; returns its folder, or undefined when there is nothing. */
-export async function createMigration(
-  options: DiffOptions & { name: string; now?: Date },
-): Promise<string | undefined> {
-  const sql = await migrationDiff(options);
+export async function createMigration(service: string, name: string): Promise<string | undefined> {
+  const sql = await migrationDiff(service);
   if (!sql) return undefined;
-  const migrations = servicePaths(options.service).migrations;
+  const migrations = servicePaths(service).migrations;
   // Prisma names migrations <UTC yyyyMMddHHmmss>_<name>; the engine applies them in name order.
-  const stamp = (options.now ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 14);
-  const folder = join(migrations, `${stamp}_${options.name.replace(/[^A-Za-z0-9_]+/g, '_')}`);
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const folder = join(migrations, `${stamp}_${name.replace(/[^A-Za-z0-9_]+/g, '_')}`);
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'migration.sql'), sql);
   const lock =
@@ -87,30 +75,21 @@ export async function createMigration(
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: {
-      create: { type: 'string' },
-      'exit-code': { type: 'boolean', default: false },
-      'shadow-url': { type: 'string' },
-      'from-url': { type: 'string' },
-    },
+    options: { 'exit-code': { type: 'boolean', default: false }, 'from-url': { type: 'string' } },
   });
-  const [service] = positionals;
+  // `npm run db:migration:new -- user add_x` passes the name as the second positional.
+  const [service, name] = positionals;
   if (!isService(service) || positionals.length > 2) {
-    throw new Error(
-      `Usage: migration-diff.mts <${SERVICES.join('|')}> [name | --create <name>] [--exit-code] [--shadow-url <url> | --from-url <url>]`,
-    );
+    throw new Error(`Usage: migration-diff.mts <${SERVICE_NAMES.join('|')}> [name] [--exit-code] [--from-url <url>]`);
   }
-  // `npm run db:migration:new -- user add_x` passes the name as a second positional.
-  const name = values.create ?? positionals[1];
-  const shadowDatabaseUrl = values['shadow-url'];
   if (name) {
-    const folder = await createMigration({ service, name, shadowDatabaseUrl });
+    const folder = await createMigration(service, name);
     console.error(
       folder ? `${service}: created ${folder}` : `${service}: schema matches the migrations; nothing to create`,
     );
     return 0;
   }
-  const sql = await migrationDiff({ service, shadowDatabaseUrl, fromUrl: values['from-url'] });
+  const sql = await migrationDiff(service, values['from-url']);
   process.stdout.write(sql);
   return values['exit-code'] && sql ? 2 : 0;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { SERVICE_NAMES, envPrefix } from '@app/config';
-import { query } from './query';
+import { query } from '../../test/support/query';
 
 const DB_TOOLS = __dirname;
 const ROOT = join(__dirname, '..', '..');

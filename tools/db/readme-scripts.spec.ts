@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_NAMES, envPrefix } from '@app/config';
-import { extractCommands } from '../checks/doc-commands';
+import { extractCommands } from '../../test/repo/doc-commands';
 import { AppProcess } from '../../test/support/app-process';
 import { type RepoCopy, copyRepo } from '../../test/support/repo-copy';
 import { runShell } from '../../test/support/run';
-import { query } from './query';
+import { query } from '../../test/support/query';
 
 const ROOT = join(__dirname, '..', '..');
 

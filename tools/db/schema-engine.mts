@@ -7,27 +7,14 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
-import { SERVICE_NAMES, type ServiceName, envPrefix } from '../services.mts';
 import { connectMigrationAdapter } from './migration-adapter.mts';
-
-export const SERVICES = SERVICE_NAMES;
-export type Service = ServiceName;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-export function isService(name: string | undefined): name is Service {
-  return (SERVICES as readonly string[]).includes(name ?? '');
-}
-
 /** Paths follow Prisma's defaults, as set in apps/<svc>/prisma.config.ts. */
-export function servicePaths(service: Service) {
+export function servicePaths(service: string) {
   const prismaDir = join(ROOT, 'apps', service, 'prisma');
   return { schema: join(prismaDir, 'schema.prisma'), migrations: join(prismaDir, 'migrations') };
-}
-
-/** The env variable that holds a service's database URL. */
-export function urlVariable(service: Service): string {
-  return `${envPrefix(service)}_DATABASE_URL`;
 }
 
 // No tables or enums are managed outside Prisma.
@@ -79,14 +66,11 @@ export async function withEngine<T>(
 ): Promise<T> {
   await loadWasm();
   // engine.free() leaves the adapters' pg pools open, and their idle clients would keep Node alive for 10 s.
-  // The engine disposes some adapters itself (the shadow one), and a pg pool must not be ended twice.
-  const opened: (() => Promise<void>)[] = [];
+  const opened: SqlDriverAdapter[] = [];
   const connect = async (connectionString: string): Promise<SqlDriverAdapter> => {
     const adapter = await connectMigrationAdapter(connectionString);
-    let disposed: Promise<void> | undefined;
-    const dispose = () => (disposed ??= adapter.dispose());
-    opened.push(dispose);
-    return { ...adapter, dispose };
+    opened.push(adapter);
+    return adapter;
   };
   // Not PrismaPg's own connectToShadowDb(): it runs CREATE DATABASE, then connects with `{ connectionString,
   // database }`, where pg lets the connection string win, so its "shadow" is the main database (checked, 7.10.0).
@@ -113,7 +97,7 @@ export async function withEngine<T>(
       engine.free();
     }
   } finally {
-    await Promise.all(opened.map((dispose) => dispose()));
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
 }
 
@@ -128,11 +112,8 @@ export async function listMigrations(migrationsDir: string): Promise<MigrationLi
     .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     names.map(async (name) => {
-      const content = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8').then(
-        (value) => ({ tag: 'ok' as const, value }),
-        (error: Error) => ({ tag: 'error' as const, value: error.message }),
-      );
-      return { path: name, migrationFile: { path: 'migration.sql', content } };
+      const content = await readFile(join(migrationsDir, name, 'migration.sql'), 'utf8');
+      return { path: name, migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: content } } };
     }),
   );
   return {

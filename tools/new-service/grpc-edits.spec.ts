@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addToGrpcMethods, addToPackageJson, addToProtoCompat } from './edits';
+import { addToPackageJson, addToProtoCompat } from './edits';
 import type { NewService } from './edits';
 import { namesOf } from './naming';
 
@@ -15,26 +15,17 @@ const stockLevel: NewService = {
 };
 
 describe('the gRPC edits, on this repository’s files', () => {
-  it('maps the service’s pattern to its Create method, and makes its patterns contract patterns', () => {
-    const after = addToGrpcMethods(read('libs/contracts/src/grpc/grpc-methods.ts'), stockLevel);
-
-    expect(after).toContain("import { STOCK_LEVEL_PATTERNS } from '../stock-level/stock-level.patterns';\n");
-    expect(after).toMatch(/ {2}\| \(typeof STOCK_LEVEL_PATTERNS\)\[keyof typeof STOCK_LEVEL_PATTERNS\];\n/);
-    expect(after).toContain(
-      "  [STOCK_LEVEL_PATTERNS.create]: { package: 'stock_level', service: 'StockLevelService', method: 'Create', isEvent: false },\n} as const satisfies",
-    );
-  });
-
-  it('checks its generated types against its contract, messages and signature', () => {
+  it('checks its generated types against its contract: the pattern’s request and response', () => {
     const after = addToProtoCompat(read('libs/contracts/src/grpc/proto-compat.ts'), stockLevel);
 
     expect(after).toContain("import type { ProtoGrpcType as StockLevelProto } from './generated/stock_level';\n");
-    expect(after).toMatch(/^type Proto = .* & StockLevelProto;$/m);
     expect(after).toContain(
-      '  stock_level: {\n    CreateStockLevelItemRequest: CreateStockLevelItemRequest;\n    StockLevelItemView: StockLevelItemView;\n  };\n}',
+      "import type { CreateStockLevelItemRequest, StockLevelItemView } from '../stock-level/stock-level.types';\n",
     );
-    expect(after).toContain("  Assert<MessagesMatch<'stock_level'>>,\n];");
-    expect(after).toContain('  [STOCK_LEVEL_PATTERNS.create]: [CreateStockLevelItemRequest, StockLevelItemView];\n}');
+    expect(after).toMatch(/^type Proto = .* & StockLevelProto;$/m);
+    expect(after).toMatch(
+      /^interface ContractSignatures \{\n(?: {2}.*\n)+ {2}'stock-level\.create': \[CreateStockLevelItemRequest, StockLevelItemView\];\n\}$/m,
+    );
   });
 
   it('adds its .proto to `npm run proto:generate`', () => {

@@ -1,5 +1,8 @@
-// The names a new service goes by in each place, and the rules a name must follow. Pure: the spec next to this file
-// tests it, and new-service.mts uses it.
+// The names a new service goes by in each place, and the rules a name must follow. Pure but for reservedNames, which
+// reads the repository: the spec next to this file tests it, and new-service.mts uses it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 
 /** Lower-case words joined by hyphens: a folder, a compose service, a NATS queue and a Prometheus job all accept it. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -7,37 +10,22 @@ export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_LENGTH = 30;
 
 /**
- * Names taken by something else the service would collide with: the gateway and the libraries (nest-cli.json
- * projects), the contracts lib's own folders, the other docker-compose services, and the repository's top folders.
+ * Names taken by something other than a service, which the new one would collide with, read from where each is
+ * declared: the apps (the gateway) and the libraries, the contracts lib's own folders, the docker-compose services,
+ * the repository's top folders; and the folders that builds and tools create (dist, generated). The services of
+ * services.json are left out: they are taken too, but "exists already" says so better.
  */
-export const RESERVED_NAMES = new Set([
-  'gateway',
-  'config',
-  'contracts',
-  'logging',
-  'prisma',
-  'redaction',
-  'tracing',
-  'transport',
-  'grpc',
-  'rpc',
-  'generated',
-  'migrate',
-  'postgres',
-  'nats',
-  'rabbitmq',
-  'otel-collector',
-  'jaeger',
-  'prometheus',
-  'grafana',
-  'apps',
-  'libs',
-  'tools',
-  'test',
-  'docker',
-  'dist',
-  'bench',
-]);
+export function reservedNames(root: string): Set<string> {
+  const read = (file: string) => readFileSync(join(root, file), 'utf8');
+  const services = Object.keys(JSON.parse(read('libs/config/src/services.json')) as object);
+  const compose = parse(read('docker-compose.yml')) as { services: object };
+  const names = [
+    ...['apps', 'libs', 'libs/contracts/src', '.'].flatMap((folder) => readdirSync(join(root, folder))),
+    ...Object.keys(compose.services),
+    ...['dist', 'generated'],
+  ];
+  return new Set(names.filter((name) => !services.includes(name)));
+}
 
 /** Every spelling of one service's name. */
 export interface ServiceNames {
@@ -65,16 +53,19 @@ export function namesOf(name: string): ServiceNames {
   };
 }
 
-/** Why `name` cannot be a new service, or undefined when it can. `existing`: the apps and services there already. */
-export function invalidNameReason(name: string | undefined, existing: readonly string[]): string | undefined {
+/** Why `name` cannot be a new service, or undefined when it can: `services` are those of services.json. */
+export function invalidNameReason(
+  name: string | undefined,
+  services: readonly string[],
+  reserved: ReadonlySet<string>,
+): string | undefined {
   if (!name) return 'give the service a name: npm run new:service -- <name>';
   if (!SERVICE_NAME_PATTERN.test(name)) {
     return `"${name}" is not a valid service name: use lower-case letters and digits, words joined by "-" (e.g. inventory, stock-level)`;
   }
   if (name.length > MAX_LENGTH) return `"${name}" is longer than ${MAX_LENGTH} characters`;
-  if (RESERVED_NAMES.has(name))
-    return `"${name}" is reserved: it names a library, a folder or a docker-compose service`;
-  if (existing.includes(name)) return `"${name}" exists already`;
+  if (services.includes(name)) return `"${name}" exists already`;
+  if (reserved.has(name)) return `"${name}" is reserved: it names a library, a folder or a docker-compose service`;
   return undefined;
 }
 
@@ -85,8 +76,6 @@ export function placeholders(names: ServiceNames & { project: string }, timestam
     ['__name_snake__', names.snake],
     ['__nameCamel__', names.camel],
     ['__timestamp__', timestamp],
-    // The service's part of AppConfig: `config.inventory`, or `config['stock-level']` for a name with a hyphen.
-    ['__config__', names.name === names.camel ? `config.${names.name}` : `config['${names.name}']`],
     ['__Name__', names.pascal],
     ['__NAME__', names.constant],
     ['__name__', names.name],

@@ -1,59 +1,52 @@
 // `npm run new:service -- <name>`: a new traced service, wired in like user and order.
 //
 // It writes apps/<name> and its contract in libs/contracts from template/ (real files with placeholders, see
-// naming.ts), its .proto included, and adds the service to the lists that name each service (edits.ts): libs/config/src/services.json,
-// which the config, transport and tools read, and the files that cannot read it (nest-cli.json, package.json,
-// docker-compose.yml, Prometheus, .env.example, the Dockerfile, CI, the Grafana dashboard).
+// naming.ts), its .proto included, and adds the service to the lists that name each service (edits.ts):
+// libs/config/src/services.json, which the config, transport and tools read, and the files that cannot read it
+// (nest-cli.json, package.json, docker-compose.yml, Prometheus, .env.example, the Dockerfile, CI, the dashboard).
 // Then it formats what it wrote and generates the Prisma client and the gRPC types, so lint, typecheck and the unit
 // test pass at once, on every transport.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as edits from './edits.ts';
-import { fillPlaceholders, invalidNameReason, migrationTimestamp, namesOf, placeholders } from './naming.ts';
+import {
+  fillPlaceholders,
+  invalidNameReason,
+  migrationTimestamp,
+  namesOf,
+  placeholders,
+  reservedNames,
+} from './naming.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TEMPLATE = join(import.meta.dirname, 'template');
 const SERVICES_FILE = 'libs/config/src/services.json';
 
-/** Each file that lists the services, and the edit that adds one. */
-const EDITS: [string, (source: string, service: edits.NewService) => string][] = [
-  [SERVICES_FILE, edits.addToServicesJson],
-  ['libs/contracts/src/index.ts', edits.addToContractsIndex],
-  ['libs/contracts/src/grpc/grpc-methods.ts', edits.addToGrpcMethods],
-  ['libs/contracts/src/grpc/proto-compat.ts', edits.addToProtoCompat],
-  ['libs/transport/src/rpc-clients.module.ts', edits.addToRpcClients],
-  ['apps/gateway/src/app.module.ts', edits.addToGatewayModule],
-  ['nest-cli.json', edits.addToNestCli],
-  ['package.json', edits.addToPackageJson],
-  ['docker-compose.yml', edits.addToCompose],
-  ['docker/postgres/init-databases.sql', edits.addToInitDatabases],
-  ['docker/prometheus/prometheus.yml', edits.addToPrometheus],
-  ['docker/Dockerfile', edits.addToDockerfile],
-  ['docker/grafana/dashboards/red.json', edits.addToDashboard],
-  ['.github/workflows/ci.yml', edits.addToCiWorkflow],
-  ['.env.example', edits.addToEnvExample],
-];
+/** Each file that lists the services, and the edit that adds one (every Edit that edits.ts exports). */
+const EDITS = Object.values(edits).filter(
+  (value): value is edits.Edit => typeof value === 'function' && 'file' in value,
+);
 
 function main(): void {
   const name = process.argv[2];
   const services = JSON.parse(read(SERVICES_FILE)) as Record<string, edits.ServicePorts>;
-  const taken = [...Object.keys(services), ...readdirSync(join(ROOT, 'apps')), ...readdirSync(join(ROOT, 'libs'))];
-  const reason = invalidNameReason(name, taken);
+  const reason = invalidNameReason(name, Object.keys(services), reservedNames(ROOT));
   if (reason || !name) fail(reason ?? 'no name');
 
   const { name: project, version } = JSON.parse(read('package.json')) as { name: string; version: string };
   const service: edits.NewService = { ...namesOf(name), ports: edits.nextPorts(services), project, version };
   const values = placeholders(service, migrationTimestamp(new Date()));
-  const files = templateFiles(TEMPLATE).map((template) => ({
-    template,
-    target: fillPlaceholders(relative(TEMPLATE, template), values).replace(/\.tpl$/, ''),
-  }));
+  const templates = readdirSync(TEMPLATE, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  const files = templates.map((entry) => {
+    const template = join(entry.parentPath, entry.name);
+    return { template, target: fillPlaceholders(relative(TEMPLATE, template), values).replace(/\.tpl$/, '') };
+  });
   const existing = files.filter(({ target }) => existsSync(join(ROOT, target)));
   if (existing.length) fail(`these files exist already: ${existing.map(({ target }) => target).join(', ')}`);
 
   // Compute every edit before writing anything, so a file that is not as expected leaves the repository untouched.
-  const edited = EDITS.map(([file, edit]) => [file, edit(read(file), service)] as const);
+  const edited = EDITS.map((edit) => [edit.file, edit(read(edit.file), service)] as const);
   for (const { template, target } of files) {
     mkdirSync(dirname(join(ROOT, target)), { recursive: true });
     writeFileSync(join(ROOT, target), fillPlaceholders(readFileSync(template, 'utf8'), values));
@@ -76,15 +69,8 @@ Next:
                                     and find the trace in Jaeger (docker compose up) under service "${name}"
   Replace the example (${service.pascal}Item) with your model: edit apps/${name}/prisma/schema.prisma, then
   npm run db:migration:new -- ${name} <migration_name>
-  Every transport works as is; a pattern you add goes in libs/contracts/src/grpc/${service.snake}.proto too, with
-  its entry in GRPC_METHODS, then npm run proto:generate (proto-compat.ts fails the build until the two agree).`);
-}
-
-/** Every file under the template folder. */
-function templateFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? templateFiles(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+  Every transport works as is. A pattern you add needs its signature in libs/contracts/src/grpc/proto-compat.ts and
+  its rpc in ${service.snake}.proto, then npm run proto:generate (the build fails until they agree).`);
 }
 
 function read(file: string): string {

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as edits from './edits';
-import { fillPlaceholders, invalidNameReason, migrationTimestamp, namesOf, placeholders } from './naming';
+import {
+  fillPlaceholders,
+  invalidNameReason,
+  migrationTimestamp,
+  namesOf,
+  placeholders,
+  reservedNames,
+} from './naming';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -28,10 +35,11 @@ function addedLines(before: string, after: string): string[] {
 }
 
 describe(invalidNameReason.name, () => {
-  const existing = ['user', 'order', 'gateway'];
+  const existing = ['user', 'order'];
+  const reserved = reservedNames(ROOT);
 
   it.each(['inventory', 'stock-level', 'billing2', 'a1-b2-c3'])('accepts %s', (name) => {
-    expect(invalidNameReason(name, existing)).toBeUndefined();
+    expect(invalidNameReason(name, existing, reserved)).toBeUndefined();
   });
 
   it.each([
@@ -48,8 +56,21 @@ describe(invalidNameReason.name, () => {
     ['gateway', 'is reserved'],
     ['tracing', 'is reserved'],
     ['postgres', 'is reserved'],
+    ['grpc', 'is reserved'],
+    ['users', 'is reserved'],
+    ['docker', 'is reserved'],
+    ['dist', 'is reserved'],
   ])('refuses %j: %s', (name, reason) => {
-    expect(invalidNameReason(name, existing)).toContain(reason);
+    expect(invalidNameReason(name, existing, reserved)).toContain(reason);
+  });
+});
+
+describe(reservedNames.name, () => {
+  it('reads the names of the apps, libraries and compose services, leaving out the services', () => {
+    const reserved = reservedNames(ROOT);
+
+    expect(['gateway', 'transport', 'otel-collector', 'tools'].filter((name) => !reserved.has(name))).toEqual([]);
+    expect(reserved.has('user')).toBe(false);
   });
 });
 
@@ -72,15 +93,12 @@ describe(namesOf.name, () => {
 describe(fillPlaceholders.name, () => {
   it('fills each placeholder, none inside another', () => {
     const values = placeholders(stockLevel, '20260102030405');
-    const template =
-      '__Name__Item __nameCamel__Item __NAME___PATTERNS "__name_snake___items" __name__.create __config__';
+    const template = '__Name__Item __nameCamel__Item __NAME___PATTERNS "__name_snake___items" __name__.create';
 
     expect(fillPlaceholders(template, values)).toBe(
-      `StockLevelItem stockLevelItem STOCK_LEVEL_PATTERNS "stock_level_items" stock-level.create config['stock-level']`,
+      'StockLevelItem stockLevelItem STOCK_LEVEL_PATTERNS "stock_level_items" stock-level.create',
     );
-    expect(fillPlaceholders('__timestamp___init __config__', placeholders(billing, '20260102030405'))).toBe(
-      '20260102030405_init config.billing',
-    );
+    expect(fillPlaceholders('__timestamp___init', placeholders(billing, '20260102030405'))).toBe('20260102030405_init');
   });
 
   it('names migrations as Prisma does: the UTC time, yyyyMMddHHmmss', () => {

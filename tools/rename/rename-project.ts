@@ -82,22 +82,6 @@ function splitJoined(match: string, oldName: string): string[] {
   return oldName.split('-').map((word) => match.slice(at, (at += word.length)));
 }
 
-/** The README's title (its first line, `# Title`), or undefined. */
-function readmeTitle(readme: string): string | undefined {
-  return /^# (.+)$/m.exec(readme.split('\n')[0] ?? '')?.[1]?.trim();
-}
-
-export interface FileChange {
-  path: string;
-  count: number;
-}
-
-export interface RenameResult {
-  oldName: string;
-  newName: string;
-  changes: FileChange[];
-}
-
 /** The project's files, relative to `root`, that may carry its name: no symlinks, nothing installed or built. */
 export function projectFiles(root: string, dir = root): string[] {
   return readdirSync(dir)
@@ -115,10 +99,10 @@ export function projectFiles(root: string, dir = root): string[] {
 }
 
 /** Renames the project in `root`; running it again with the same name changes nothing. */
-export function renameProject(root: string, newName: string): RenameResult {
+export function renameProject(root: string, newName: string) {
   const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
   const oldName = packageJson.name;
-  const changes: FileChange[] = [];
+  const changes: { path: string; count: number }[] = [];
   for (const path of projectFiles(root)) {
     const content = readFileSync(join(root, path));
     if (content.includes(0)) continue; // binary
@@ -136,14 +120,12 @@ export function renameProject(root: string, newName: string): RenameResult {
 function renameFile(path: string, text: string, oldName: string, newName: string): { text: string; count: number } {
   const renamed = oldName === newName ? { text, count: 0 } : renameInText(text, oldName, newName);
   // The README's title is the project's name as people write it (words and capitals of their choice), not always a
-  // spelling of the package name; the README is the one place that spells it so.
-  const title = path === README ? readmeTitle(renamed.text) : undefined;
+  // spelling of the package name; the README is the one place that spells it so, in its first line (`# Title`).
+  const title = path === README ? /^# (.+)$/.exec(renamed.text.split('\n')[0] ?? '')?.[1]?.trim() : undefined;
   if (!title || title === newName) return renamed;
-  const occurrences = renamed.text.match(new RegExp(escape(title), 'gi'))?.length ?? 0;
-  return {
-    text: renamed.text.replace(new RegExp(escape(title), 'gi'), newName),
-    count: renamed.count + occurrences,
-  };
+  const titlePattern = new RegExp(escape(title), 'gi');
+  const occurrences = renamed.text.match(titlePattern)?.length ?? 0;
+  return { text: renamed.text.replace(titlePattern, newName), count: renamed.count + occurrences };
 }
 
 /** Only the lock file's own name fields: its dependency entries are npm's, keyed by other packages' names. */

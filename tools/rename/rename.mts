@@ -1,9 +1,5 @@
-// npm run rename -- <new-name>
-//
-// Renames the project: package.json and the lock file's name, the image names, the default service.name of each app
-// (<new-name>-gateway, ...) and the Prometheus jobs and Grafana variable that follow it, the Grafana provider, the
-// README title. Every spelling of the old name (kebab, snake, camel, Title, UPPER) becomes the new name spelled alike.
-// node_modules, dist, .git and the generated Prisma clients are left alone. Running it twice changes nothing.
+// npm run rename -- <new-name>: every spelling of the project's name (kebab, snake, camel, Title, UPPER) becomes the
+// new name spelled alike, in the files rename-project.ts describes. Running it twice changes nothing.
 import { fileURLToPath } from 'node:url';
 import { nameProblem, renameProject } from './rename-project.ts';
 

@@ -130,11 +130,7 @@ describe('npm run rename, in a copy of the repository', () => {
     const typecheck = run('npm', ['run', '--silent', 'typecheck']);
     expect(typecheck.stdout + typecheck.stderr).toBe('');
     expect(typecheck.status).toBe(0);
-    const specs = [
-      'tools/checks/tracing-first.spec.ts',
-      'tools/infra/prometheus.spec.ts',
-      'tools/infra/grafana.spec.ts',
-    ];
+    const specs = ['test/repo/tracing-first.spec.ts', 'test/infra/prometheus.spec.ts', 'test/infra/grafana.spec.ts'];
     const jest = run(process.execPath, ['node_modules/jest/bin/jest.js', '--selectProjects', 'unit', '--ci', ...specs]);
     expect(jest.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(jest.status).toBe(0);

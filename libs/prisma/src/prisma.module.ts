@@ -2,7 +2,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { type DbQueryEvent, recordDbQuery } from '@app/tracing';
+import { type DbQueryEvent, dbMetricsEnabled, recordDbQuery } from '@app/tracing';
 import { PrismaPg } from '@prisma/adapter-pg';
 
 /** What the module needs of a generated PrismaClient. */
@@ -14,7 +14,7 @@ export interface PrismaClientLike {
 }
 
 /** Query events are emitted to listeners, not printed: they feed the DB metrics. */
-type QueryEvents = [{ emit: 'event'; level: 'query' }];
+type QueryEvents = [{ emit: 'event'; level: 'query' }] | [];
 
 export type PrismaClientClass = new (options: { adapter: PrismaPg; log: QueryEvents }) => PrismaClientLike;
 
@@ -39,16 +39,17 @@ export class PrismaModule implements OnModuleInit, OnApplicationShutdown {
           provide: Client,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => {
+            const recordQueries = dbMetricsEnabled();
             const client = new Client({
               adapter: new PrismaPg({
                 connectionString: config.databaseUrl,
                 connectionTimeoutMillis: config.database.connectTimeoutMs,
                 query_timeout: config.database.queryTimeoutMs,
               }),
-              log: [{ emit: 'event', level: 'query' }],
+              log: recordQueries ? [{ emit: 'event', level: 'query' }] : [],
             });
             // Every query, sampled or not: db.client.operation.duration must not depend on the trace sampler.
-            client.$on('query', (event) => recordDbQuery(event));
+            if (recordQueries) client.$on('query', (event) => recordDbQuery(event));
             return client;
           },
         },

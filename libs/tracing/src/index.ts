@@ -11,4 +11,4 @@ export type { IncomingMessage, TransportCarrier } from './rpc/transport-carrier'
 export * from './shutdown';
 export * from './traced';
 export * from './tracing.module';
-export { type DbQueryEvent, recordDbQuery } from './metrics/db-metrics';
+export { type DbQueryEvent, dbMetricsEnabled, recordDbQuery } from './metrics/db-metrics';

@@ -8,3 +8,4 @@ export * from './graceful-server';
 export * from './rpc-client';
 export * from './transport-errors';
 export * from './graceful-shutdown';
+export * from './run-service';

@@ -1,113 +1,13 @@
-import 'reflect-metadata';
-import { Controller, type INestMicroservice, UseFilters } from '@nestjs/common';
-import {
-  type ClientProxy,
-  ClientProxyFactory,
-  type CustomStrategy,
-  EventPattern,
-  MessagePattern,
-  Payload,
-  Transport,
-} from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
-import { type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { SpanKind, SpanStatusCode, context, propagation } from '@opentelemetry/api';
 import { DomainError } from '@app/contracts';
-import { parseConfig } from '@app/config';
-import { type AddressInfo, type Server, connect, createServer } from 'node:net';
-import { Subject, filter, firstValueFrom } from 'rxjs';
+import { type AddressInfo, createServer } from 'node:net';
 import { TcpTraceSerializer, tcpCarrier } from '@app/tracing';
-import { useTestTracing } from '@app/tracing/testing';
 import { GracefulServer } from './graceful-server';
 import { ProxyRpcClient } from './rpc-client';
-import { RpcExceptionFilter } from './rpc-exception.filter';
-import { rpcServerStrategy } from './server-strategy';
+import { HOST, type Seen, nextRun, slowHandlers, spanIdOf, traceIdOf, useProbeService } from './testing/probe-service';
 
-const HOST = '127.0.0.1';
-const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-const SPAN_ID = 'b7ad6b7169203331';
-const TRACEPARENT = `00-${TRACE_ID}-${SPAN_ID}-01`;
-
-/** What a handler saw while it ran. */
-interface Seen {
-  handler: string;
-  payload: unknown;
-  activeSpanId?: string;
-  baggage: Record<string, string>;
-}
-
-const handled$ = new Subject<Seen>();
-const slowHandlers: (() => void)[] = [];
-
-function observe(handler: string, payload: unknown): Seen {
-  const entries = propagation.getActiveBaggage()?.getAllEntries() ?? [];
-  const seen: Seen = {
-    handler,
-    payload,
-    activeSpanId: trace.getActiveSpan()?.spanContext().spanId,
-    baggage: Object.fromEntries(entries.map(([key, { value }]) => [key, value])),
-  };
-  handled$.next(seen);
-  return seen;
-}
-
-/** Resolves when the named handler next runs; call it before sending, as events have no reply to wait on. */
-const nextRun = (handler: string): Promise<Seen> =>
-  firstValueFrom(handled$.pipe(filter((seen) => seen.handler === handler)));
-
-@Controller()
-@UseFilters(RpcExceptionFilter)
-class ProbeController {
-  @MessagePattern('probe.echo')
-  echo(@Payload() payload: unknown): Seen {
-    return observe('echo', payload);
-  }
-
-  @EventPattern('probe.happened')
-  happened(@Payload() payload: unknown): void {
-    observe('happened', payload);
-  }
-
-  // Two handlers for one event, as Nest allows: both must run.
-  @EventPattern('probe.fanout')
-  fanoutFirst(@Payload() payload: unknown): void {
-    observe('fanout.first', payload);
-  }
-
-  @EventPattern('probe.fanout')
-  fanoutSecond(@Payload() payload: unknown): void {
-    observe('fanout.second', payload);
-  }
-
-  /** Handled only once the test releases it. */
-  @EventPattern('probe.slow_event')
-  slowEvent(@Payload() payload: unknown): Promise<void> {
-    observe('slow_event', payload);
-    return new Promise((resolve) => slowHandlers.push(() => resolve()));
-  }
-
-  @EventPattern('probe.refused')
-  refused(): never {
-    throw new DomainError('USER_NOT_FOUND', 'No user with id 42');
-  }
-
-  @MessagePattern('probe.fail')
-  fail(): never {
-    throw new DomainError('USER_NOT_FOUND', 'No user with id 42');
-  }
-
-  @MessagePattern('probe.crash')
-  crash(): never {
-    throw new TypeError('secret internals');
-  }
-
-  /** Answers only once the test releases it. */
-  @MessagePattern('probe.slow')
-  slow(@Payload() payload: unknown): Promise<string> {
-    observe('slow', payload);
-    return new Promise((resolve) => slowHandlers.push(() => resolve('late')));
-  }
-}
+// Messages that carry no usable trace context: rpc-over-tcp.trace-headers.spec.ts.
 
 /** A port nothing listens on: bound once by the OS, then released. */
 async function closedPort(): Promise<number> {
@@ -118,89 +18,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/**
- * Writes packets over a bare socket in Nest's JSON socket framing (`<length>#<json>`), bypassing any client,
- * and resolves once the server has answered the request with id `awaitReplyTo` (or, without one, once written).
- */
-function rawSend(port: number, packet: object | string, awaitReplyTo?: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, HOST);
-    const json = typeof packet === 'string' ? packet : JSON.stringify(packet);
-    let received = '';
-    let reply: unknown;
-    socket.setEncoding('utf8');
-    socket.on('connect', () => {
-      socket.write(`${json.length}#${json}`);
-      if (awaitReplyTo === undefined) socket.end();
-    });
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      const hash = received.indexOf('#');
-      const length = Number(received.slice(0, hash));
-      if (hash < 0 || received.length < hash + 1 + length) return;
-      reply = JSON.parse(received.slice(hash + 1, hash + 1 + length));
-      socket.end();
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      if (awaitReplyTo === undefined || (reply as { id?: string } | undefined)?.id === awaitReplyTo) resolve(reply);
-      else reject(new Error(`connection closed without a reply to ${awaitReplyTo}`));
-    });
-  });
-}
-
-const traceIdOf = (span: ReadableSpan): string => span.spanContext().traceId;
-const spanIdOf = (span: ReadableSpan): string => span.spanContext().spanId;
-
 describe(`${ProxyRpcClient.name} to ${GracefulServer.name} over TCP`, () => {
-  const tracing = useTestTracing();
-  const tracer = trace.getTracer('rpc-over-tcp.spec');
-
-  let app: INestMicroservice;
+  const probe = useProbeService();
+  const { tracing, asCaller } = probe;
   let port: number;
   let proxy: ClientProxy;
   let sut: ProxyRpcClient;
 
-  /** Runs `call` inside an active `caller` span, as a service handling a request would. */
-  async function asCaller<T>(call: () => Promise<T>): Promise<{ result: T; caller: ReadableSpan }> {
-    const result = await tracer.startActiveSpan('caller', async (span) => {
-      try {
-        return await call();
-      } finally {
-        span.end();
-      }
-    });
-    return { result, caller: tracing.onlySpan('caller') };
-  }
-
-  beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
-    // The server exactly as the services run it: GracefulServer(ServerTCP) with TcpTraceDeserializer.
-    app = moduleRef.createNestMicroservice<CustomStrategy>({
-      ...rpcServerStrategy(
-        parseConfig('user', { USER_DATABASE_URL: 'postgresql://unused', RPC_BIND_HOST: HOST, USER_RPC_PORT: '0' }),
-        'user',
-      ),
-      logger: false,
-    });
-    await app.listen();
-    port = (app.unwrap<Server>().address() as AddressInfo).port;
-
-    proxy = ClientProxyFactory.create({
-      transport: Transport.TCP,
-      options: { host: HOST, port, serializer: new TcpTraceSerializer() },
-    });
-    await proxy.connect();
-    sut = new ProxyRpcClient(proxy, {
-      carrier: tcpCarrier,
-      timeoutMs: 5_000,
-      attributes: { 'server.address': HOST, 'server.port': port },
-    });
-  });
-
-  afterAll(async () => {
-    await proxy?.close();
-    await app?.close();
+  beforeAll(() => {
+    ({ port, proxy, sut } = probe);
   });
 
   describe('send', () => {
@@ -389,94 +215,6 @@ describe(`${ProxyRpcClient.name} to ${GracefulServer.name} over TCP`, () => {
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(span.attributes['error.type']).toBe('SERVICE_UNAVAILABLE');
       expect(span.events.map((event) => event.name)).toEqual(['exception']);
-    });
-  });
-
-  describe('messages without usable trace headers', () => {
-    it('handles a message from a plain Nest client under a new trace', async () => {
-      const plain = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: HOST, port } });
-      try {
-        const { result: reply, caller } = await asCaller(() =>
-          firstValueFrom(plain.send<Seen>('probe.echo', { text: 'plain' })),
-        );
-
-        const server = await tracing.ended('probe.echo', SpanKind.SERVER);
-        expect(reply.payload).toEqual({ text: 'plain' });
-        expect(reply.activeSpanId).toBe(spanIdOf(server));
-        expect(server.parentSpanContext).toBeUndefined();
-        expect(traceIdOf(server)).not.toBe(traceIdOf(caller));
-      } finally {
-        plain.close();
-      }
-    });
-
-    it('handles an event from a plain Nest client under a new trace', async () => {
-      const plain = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: HOST, port } });
-      const run = nextRun('happened');
-      try {
-        await firstValueFrom(plain.emit('probe.happened', { plain: true }), { defaultValue: undefined });
-
-        const seen = await run;
-        const consumer = await tracing.ended('process probe.happened');
-        expect(seen).toMatchObject({ payload: { plain: true }, activeSpanId: spanIdOf(consumer) });
-        expect(consumer.parentSpanContext).toBeUndefined();
-      } finally {
-        plain.close();
-      }
-    });
-
-    it.each([
-      ['a garbage traceparent', { traceparent: 'garbage' }],
-      ['an all-zero trace id', { traceparent: `00-${'0'.repeat(32)}-${SPAN_ID}-01` }],
-      ['headers as a string', TRACEPARENT],
-      ['headers as an array', [TRACEPARENT]],
-      ['null headers', null],
-      ['a traceparent that is an object', { traceparent: { value: TRACEPARENT } }],
-      ['an oversized traceparent', { traceparent: `${TRACEPARENT}-${'x'.repeat(9000)}` }],
-    ])('handles a raw request with %s under a new trace', async (_case, headers) => {
-      const reply = await rawSend(port, { pattern: 'probe.echo', id: 'raw-1', data: { raw: true }, headers }, 'raw-1');
-
-      const server = await tracing.ended('probe.echo', SpanKind.SERVER);
-      expect(reply).toMatchObject({
-        id: 'raw-1',
-        response: { payload: { raw: true }, activeSpanId: spanIdOf(server) },
-      });
-      expect(server.parentSpanContext).toBeUndefined();
-      expect(traceIdOf(server)).not.toBe(TRACE_ID);
-    });
-
-    it('handles a raw request whose traceparent is nested deeper than the stack', async () => {
-      // Built as text: JSON.stringify itself would overflow the stack on such a value.
-      const depth = 100_000;
-      const traceparent = `${'['.repeat(depth)}"${TRACEPARENT}"${']'.repeat(depth)}`;
-      const packet = `{"pattern":"probe.echo","id":"raw-3","data":{},"headers":{"traceparent":${traceparent}}}`;
-
-      const reply = await rawSend(port, packet, 'raw-3');
-
-      const server = await tracing.ended('probe.echo', SpanKind.SERVER);
-      expect(reply).toMatchObject({ id: 'raw-3', response: { activeSpanId: spanIdOf(server) } });
-      expect(server.parentSpanContext).toBeUndefined();
-    });
-
-    it('handles a raw event with broken headers under a new trace', async () => {
-      const run = nextRun('happened');
-
-      await rawSend(port, { pattern: 'probe.happened', data: { raw: true }, headers: 'garbage' });
-
-      const seen = await run;
-      const consumer = await tracing.ended('process probe.happened');
-      expect(seen).toMatchObject({ payload: { raw: true }, activeSpanId: spanIdOf(consumer) });
-      expect(consumer.parentSpanContext).toBeUndefined();
-    });
-
-    it('continues the trace of a raw request whose headers are valid, whatever their case', async () => {
-      const headers = { TraceParent: TRACEPARENT, Baggage: 'tenant.id=acme' };
-
-      const reply = await rawSend(port, { pattern: 'probe.echo', id: 'raw-2', data: {}, headers }, 'raw-2');
-
-      const server = await tracing.ended('probe.echo', SpanKind.SERVER);
-      expect(server.parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, isRemote: true });
-      expect(reply).toMatchObject({ response: { baggage: { 'tenant.id': 'acme' } } });
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
 import { ORDER_PATTERNS, USER_PATTERNS, grpcPackageOf, protoPath, GRPC_LOADER_OPTIONS } from '@app/contracts';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
-import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP } from '@nestjs/microservices';
+import { CustomStrategy, ServerNats, ServerRMQ, ServerTCP, TcpSocket } from '@nestjs/microservices';
 import { TcpTraceDeserializer, grpcCarrier, natsCarrier, rmqCarrier, tcpCarrier } from '@app/tracing';
 import { GracefulServer } from './graceful-server';
 import { ContractGrpcServer } from './grpc-contract';
@@ -28,6 +28,17 @@ class TracedTcpServer extends GracefulServer(ServerTCP, tcpCarrier, { untracedPa
           }),
       ),
     );
+  }
+
+  /**
+   * A request read after flushReplies ended its socket goes unanswered, and unrun: Node destroys a socket written
+   * to after end(), the RST reaches the caller, and a caller whose next write then fails with EPIPE drops the replies
+   * its kernel held but it had not read yet, committed orders' among them. The caller fails this request with
+   * "Connection closed" (a 503) once the socket closes.
+   */
+  override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<unknown> {
+    if (socket.netSocket.writableEnded) return;
+    return super.handleMessage(socket, rawMessage);
   }
 }
 class TracedRmqServer extends GracefulServer(ServerRMQ, rmqCarrier, { untracedPatterns }) {}

@@ -21,14 +21,14 @@ const ENTRY: OutboxEntry = {
 describe(OutboxService.name, () => {
   let sut: OutboxService;
   let logger: ReturnType<typeof recordingLogger>;
-  const tx = { outboxEvent: { create: jest.fn() } };
-  const prisma = { outboxEvent: { update: jest.fn() } };
+  const prisma = { outboxEvent: { create: jest.fn(), updateMany: jest.fn() } };
   const events = { created: jest.fn() };
 
   beforeEach(async () => {
     jest.resetAllMocks();
-    tx.outboxEvent.create.mockResolvedValue({ id: 'outbox-1' });
-    prisma.outboxEvent.update.mockResolvedValue({});
+    // A PrismaPromise stands for a write the caller's batch transaction runs; a marker is enough to follow it.
+    prisma.outboxEvent.create.mockReturnValue('the write');
+    prisma.outboxEvent.updateMany.mockResolvedValue({ count: 1 });
     events.created.mockResolvedValue(undefined);
     logger = recordingLogger();
     const moduleRef = await Test.createTestingModule({
@@ -47,19 +47,31 @@ describe(OutboxService.name, () => {
   });
 
   describe('add', () => {
-    it('writes the event with its trace context in the given transaction, due once a claim would be', async () => {
+    it("makes the write of the event with its trace context for the caller's transaction, due once a claim would be", () => {
       const before = Date.now();
 
-      const entry = await sut.add(tx as never, 'order.created', PAYLOAD, TRACE_CONTEXT);
+      const { entry, write } = sut.add('order.created', PAYLOAD, TRACE_CONTEXT);
 
-      expect(entry).toEqual(ENTRY);
-      expect(tx.outboxEvent.create).toHaveBeenCalledTimes(1);
-      const [{ data }] = tx.outboxEvent.create.mock.calls[0] as [{ data: Record<string, unknown> }];
-      expect(data).toMatchObject({ pattern: 'order.created', payload: PAYLOAD, traceContext: TRACE_CONTEXT });
+      expect(write).toBe('the write');
+      expect(prisma.outboxEvent.create).toHaveBeenCalledTimes(1);
+      const [{ data }] = prisma.outboxEvent.create.mock.calls[0] as [{ data: Record<string, unknown> }];
+      expect(data).toMatchObject({
+        id: entry.id,
+        pattern: 'order.created',
+        payload: PAYLOAD,
+        traceContext: TRACE_CONTEXT,
+      });
+      expect(entry).toEqual({ ...ENTRY, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
       const due = (data.nextAttemptAt as Date).getTime();
       // The lease of a relay claim at attempt 0: the send's timeout plus one relay interval.
       expect(due).toBeGreaterThanOrEqual(before + RPC_TIMEOUT_MS + RELAY_INTERVAL_MS);
       expect(due).toBeLessThanOrEqual(Date.now() + RPC_TIMEOUT_MS + RELAY_INTERVAL_MS);
+    });
+
+    it('gives each event an id of its own', () => {
+      const first = sut.add('order.created', PAYLOAD, TRACE_CONTEXT).entry.id;
+
+      expect(sut.add('order.created', PAYLOAD, TRACE_CONTEXT).entry.id).not.toBe(first);
     });
   });
 
@@ -75,10 +87,10 @@ describe(OutboxService.name, () => {
 
       expect(events.created).toHaveBeenCalledWith(PAYLOAD);
       expect(shutDown).toBe(false);
-      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+      expect(prisma.outboxEvent.updateMany).not.toHaveBeenCalled();
       acknowledge();
       await shuttingDown;
-      expect(prisma.outboxEvent.update).toHaveBeenCalledTimes(1);
+      expect(prisma.outboxEvent.updateMany).toHaveBeenCalledTimes(1);
     });
   });
 
@@ -87,7 +99,7 @@ describe(OutboxService.name, () => {
       await expect(sut.publish(ENTRY)).resolves.toBe(true);
 
       expect(events.created).toHaveBeenCalledWith(PAYLOAD);
-      expect(prisma.outboxEvent.update).toHaveBeenCalledWith({
+      expect(prisma.outboxEvent.updateMany).toHaveBeenCalledWith({
         where: { id: 'outbox-1' },
         data: { publishedAt: expect.any(Date) },
       });
@@ -99,7 +111,7 @@ describe(OutboxService.name, () => {
 
       await expect(sut.publish(ENTRY)).resolves.toBe(false);
 
-      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+      expect(prisma.outboxEvent.updateMany).not.toHaveBeenCalled();
       expect(logger.entries).toEqual([
         {
           level: 'warn',
@@ -112,7 +124,7 @@ describe(OutboxService.name, () => {
     });
 
     it('does not throw when marking fails after a successful send', async () => {
-      prisma.outboxEvent.update.mockRejectedValue(new Error('connection lost'));
+      prisma.outboxEvent.updateMany.mockRejectedValue(new Error('connection lost'));
 
       await expect(sut.publish(ENTRY)).resolves.toBe(true);
 
@@ -123,7 +135,7 @@ describe(OutboxService.name, () => {
       await expect(sut.publish({ ...ENTRY, pattern: 'order.shipped' })).resolves.toBe(false);
 
       expect(events.created).not.toHaveBeenCalled();
-      expect(prisma.outboxEvent.update).not.toHaveBeenCalled();
+      expect(prisma.outboxEvent.updateMany).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ORDER_EVENTS, OrderCreatedEvent, OrderEventsPublisher } from '@app/contracts';
 import { InjectPinoLogger, PinoLogger } from '@app/logging';
@@ -17,7 +18,7 @@ export interface OutboxEntry {
 }
 
 /**
- * The transactional outbox: `add` writes an event in the caller's transaction, `publishAfterCommit` sends it once
+ * The transactional outbox: `add` makes an event's write for the caller's transaction, `publishAfterCommit` sends it once
  * committed. An event counts as published only once its consumer has acknowledged it (TracedRpcClient.emit waits for
  * the consumer's answer); until then OutboxRelay retries it. Delivery is at least once, and the consumers dedupe
  * (the user service's processed_events), so the effect is once.
@@ -36,23 +37,27 @@ export class OutboxService implements OnApplicationShutdown {
     @InjectPinoLogger(OutboxService.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Writes an event in `tx`, with the trace context a later publish continues. */
-  async add(
-    tx: Prisma.TransactionClient,
+  /**
+   * An event as a write for the caller's batch transaction (`prisma.$transaction([...])`, committed with the
+   * caller's own writes), and the entry to publish once it has committed. The id is made here, so the write's
+   * result is not needed.
+   */
+  add(
     pattern: string,
     payload: Prisma.InputJsonObject,
     traceContext: TraceHeaders,
-  ): Promise<OutboxEntry> {
+  ): { entry: OutboxEntry; write: Prisma.PrismaPromise<unknown> } {
     // The relay keeps off the event while the request publishes it, for the same lease a relay claim takes: the send
     // ends, answered or timed out, within RPC_TIMEOUT_MS, and the relay interval covers the commit and the mark.
     // Should the relay still overlap it, the consumer dedupes the second delivery.
     const { rpc, outbox } = this.config;
+    const id = randomUUID();
     const nextAttemptAt = new Date(Date.now() + rpc.timeoutMs + outbox.relayIntervalMs);
-    const { id } = await tx.outboxEvent.create({
-      data: { pattern, payload, traceContext, nextAttemptAt },
+    const write = this.prisma.outboxEvent.create({
+      data: { id, pattern, payload, traceContext, nextAttemptAt },
       select: { id: true },
     });
-    return { id, pattern, payload, traceContext, attempts: 0 };
+    return { entry: { id, pattern, payload, traceContext, attempts: 0 }, write };
   }
 
   /**
@@ -101,7 +106,8 @@ export class OutboxService implements OnApplicationShutdown {
   /** Never throws: an event left unmarked is only sent again, and the consumer dedupes it. */
   async markPublished(id: string): Promise<void> {
     try {
-      await this.prisma.outboxEvent.update({ where: { id }, data: { publishedAt: new Date() } });
+      // updateMany: an UPDATE without RETURNING, so the row (its JSON payload included) is not read back.
+      await this.prisma.outboxEvent.updateMany({ where: { id }, data: { publishedAt: new Date() } });
     } catch (err) {
       this.logger.warn({ err, outboxId: id }, 'event published but not marked; it will be sent again');
     }

@@ -1,109 +1,83 @@
-import { type GrpcObject, type ServiceClientConstructor, loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { existsSync, readdirSync } from 'node:fs';
+import type { ServiceDefinition } from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import * as contracts from '../index';
 import { ORDER_EVENTS, ORDER_PATTERNS } from '../orders/order.patterns';
 import { USER_PATTERNS } from '../users/user.patterns';
-import {
-  type ContractPattern,
-  GRPC_LOADER_OPTIONS,
-  GRPC_METHODS,
-  grpcMethodOf,
-  grpcPackageOf,
-  patternOfGrpcMethod,
-  protoPath,
-} from './grpc-methods';
+import { grpcMethodOf, grpcPackageDefinition, grpcPackageOf, pascalCase, protoFiles, protoPath } from './grpc-methods';
 
-// GRPC_METHODS is exhaustive by type: every contract pattern has an entry (those of generated services too).
-const ALL_PATTERNS = Object.keys(GRPC_METHODS) as ContractPattern[];
+/** The values of each *_PATTERNS or *_EVENTS constant the contracts export (those of generated services too). */
+const patternsOf = (suffix: '_PATTERNS' | '_EVENTS') =>
+  Object.entries(contracts)
+    .filter(([name]) => name.endsWith(suffix))
+    .flatMap(([, table]) => Object.values(table as Record<string, string>));
+const MESSAGES = patternsOf('_PATTERNS');
+const EVENTS = patternsOf('_EVENTS');
+const ALL_PATTERNS = [...MESSAGES, ...EVENTS];
 
-/** The packages of the .proto files here, one per file. */
-const PROTO_PACKAGES = readdirSync(__dirname)
-  .filter((file) => file.endsWith('.proto'))
-  .map((file) => file.slice(0, -'.proto'.length));
-
-/** The services of a package (not its messages), loaded the way Nest's client and server load it. */
-function servicesOf(pkg: string): Record<string, ServiceClientConstructor> {
-  const loaded = loadPackageDefinition(loadSync(protoPath(pkg), GRPC_LOADER_OPTIONS));
-  const members = Object.entries(loaded[pkg] as GrpcObject);
-  return Object.fromEntries(
-    members.filter((entry): entry is [string, ServiceClientConstructor] => typeof entry[1] === 'function'),
-  );
+/** `package.Service/Method` of every method the .proto files declare. */
+function declaredMethods(): string[] {
+  return Object.entries(grpcPackageDefinition())
+    .filter(([, definition]) => !('format' in definition)) // services, not messages
+    .flatMap(([service, methods]) => Object.keys(methods as ServiceDefinition).map((method) => `${service}/${method}`));
 }
 
-describe('GRPC_METHODS', () => {
-  it("covers user's and order's patterns, and names a package for each .proto file and none other", () => {
-    expect(ALL_PATTERNS).toEqual(
-      expect.arrayContaining([
-        ...Object.values(USER_PATTERNS),
-        ...Object.values(ORDER_PATTERNS),
-        ...Object.values(ORDER_EVENTS),
-      ]),
+describe(grpcMethodOf.name, () => {
+  it("sees user's and order's patterns and events among the contracts' exports", () => {
+    expect(MESSAGES).toEqual(
+      expect.arrayContaining([...Object.values(USER_PATTERNS), ...Object.values(ORDER_PATTERNS)]),
     );
-    expect([...new Set(ALL_PATTERNS.map((pattern) => grpcMethodOf(pattern).package))].sort()).toEqual(
-      [...PROTO_PACKAGES].sort(),
-    );
+    expect(EVENTS).toEqual(expect.arrayContaining(Object.values(ORDER_EVENTS)));
   });
 
   it.each(ALL_PATTERNS)('maps %s to a method its .proto declares', (pattern) => {
     const { package: pkg, service, method } = grpcMethodOf(pattern);
 
-    const definition = servicesOf(pkg)[service]?.service;
+    const definition = grpcPackageDefinition()[`${pkg}.${service}`] as ServiceDefinition;
 
-    expect(definition).toBeDefined();
-    expect(Object.keys(definition)).toContain(method);
-    expect(definition[method].path).toBe(`/${pkg}.${service}/${method}`);
+    expect(definition[method]?.path).toBe(`/${pkg}.${service}/${method}`);
   });
 
-  it('maps every method of the .proto files to a pattern', () => {
-    for (const pkg of PROTO_PACKAGES) {
-      for (const [service, { service: definition }] of Object.entries(servicesOf(pkg))) {
-        for (const method of Object.keys(definition)) {
-          expect({ service, method, pattern: patternOfGrpcMethod(service, method) }).toEqual({
-            service,
-            method,
-            pattern: expect.any(String),
-          });
-          expect(grpcMethodOf(patternOfGrpcMethod(service, method)!).package).toBe(pkg);
-        }
-      }
-    }
+  it('maps every method of the .proto files to exactly one pattern, and names a package for each file', () => {
+    const mapped = ALL_PATTERNS.map((pattern) => grpcMethodOf(pattern));
+
+    expect(mapped.map((ref) => `${ref.package}.${ref.service}/${ref.method}`).sort()).toEqual(declaredMethods().sort());
+    expect([...new Set(mapped.map((ref) => `${ref.package}.proto`))].sort()).toEqual(protoFiles().sort());
   });
 
-  it('marks only the events as events', () => {
-    const events = ALL_PATTERNS.filter((pattern) => grpcMethodOf(pattern).isEvent);
-
-    expect(events).toEqual(Object.values(ORDER_EVENTS));
-  });
-});
-
-describe(grpcMethodOf.name, () => {
-  it('returns the method of a pattern', () => {
+  it('finds a message in its service’s package, an event in its consumer’s, and marks only the events', () => {
+    expect(grpcMethodOf(ORDER_PATTERNS.listByUser)).toEqual({
+      package: 'order',
+      service: 'OrderService',
+      method: 'ListByUser',
+      isEvent: false,
+    });
     expect(grpcMethodOf(ORDER_EVENTS.created)).toEqual({
       package: 'user',
       service: 'OrderEvents',
       method: 'Created',
       isEvent: true,
     });
+    expect(ALL_PATTERNS.filter((pattern) => grpcMethodOf(pattern).isEvent)).toEqual(EVENTS);
   });
 
-  it('throws a clear error for an unknown pattern', () => {
-    expect(() => grpcMethodOf('user.delete')).toThrow('No gRPC method for pattern "user.delete"');
+  it('throws a clear error for a pattern without a method', () => {
+    expect(() => grpcMethodOf('user.delete')).toThrow(
+      'No gRPC method for pattern "user.delete": add `rpc Delete` to service user.UserService',
+    );
     expect(() => grpcMethodOf('toString')).toThrow('No gRPC method for pattern "toString"');
+    expect(() => grpcMethodOf('order.format')).toThrow('No gRPC method for pattern "order.format"');
   });
 });
 
-describe(patternOfGrpcMethod.name, () => {
-  it.each(ALL_PATTERNS)('round-trips %s', (pattern) => {
-    const { service, method } = grpcMethodOf(pattern);
-
-    expect(patternOfGrpcMethod(service, method)).toBe(pattern);
-  });
-
-  it('returns undefined for an unknown service or method', () => {
-    expect(patternOfGrpcMethod('UserService', 'Delete')).toBeUndefined();
-    expect(patternOfGrpcMethod('NoSuchService', 'Get')).toBeUndefined();
-    expect(patternOfGrpcMethod('user.UserService', 'Get')).toBeUndefined();
+describe(pascalCase.name, () => {
+  it('spells service and pattern names as a .proto does', () => {
+    expect(['stock-level', 'list_by_user', 'user', 'a1-b2'].map(pascalCase)).toEqual([
+      'StockLevel',
+      'ListByUser',
+      'User',
+      'A1B2',
+    ]);
   });
 });
 

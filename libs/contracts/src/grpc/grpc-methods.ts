@@ -1,13 +1,18 @@
-import type { Options } from '@grpc/proto-loader';
+// Which gRPC method serves each contract pattern. Nothing here is a table kept by hand:
+//
+// - The TypeScript contracts are the source of truth: the *_PATTERNS and *_EVENTS constants name the patterns, and
+//   their request and response types (ContractSignatures in proto-compat.ts) say what each carries. Every transport
+//   uses them; only gRPC needs more.
+// - Each .proto file here is the gRPC form of one service's part, and is checked against them: proto-compat.ts at
+//   compile time (same fields, same types), grpc-methods.spec.ts at test time (one method per pattern, no other).
+// - A pattern's method follows from the names, so it is looked up in the loaded .proto files, not listed:
+//     message `order.list_by_user`  ->  package order, service OrderService, method ListByUser
+//     event   `order.created`       ->  service OrderEvents, method Created, in the package of the service that
+//                                       consumes it (over gRPC an event is a unary call to its one consumer)
+// A new pattern is therefore a constant and its signature in the contracts, plus its rpc in the .proto.
+import { type Options, type PackageDefinition, loadSync } from '@grpc/proto-loader';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ORDER_EVENTS, ORDER_PATTERNS } from '../orders/order.patterns';
-import { USER_PATTERNS } from '../users/user.patterns';
-
-/** Every pattern a service handles: the messages of USER_PATTERNS and ORDER_PATTERNS, and the ORDER_EVENTS. */
-export type ContractPattern =
-  | (typeof USER_PATTERNS)[keyof typeof USER_PATTERNS]
-  | (typeof ORDER_PATTERNS)[keyof typeof ORDER_PATTERNS]
-  | (typeof ORDER_EVENTS)[keyof typeof ORDER_EVENTS];
 
 /** Where a contract pattern lives in the .proto files. */
 export interface GrpcMethodRef {
@@ -20,30 +25,17 @@ export interface GrpcMethodRef {
   isEvent: boolean;
 }
 
-/**
- * The gRPC method behind each contract pattern. Exhaustive by type: a pattern added to the constants without an
- * entry here fails compilation, and proto-compat.ts checks that each method exists in the generated types with
- * the contract's request and response.
- */
-export const GRPC_METHODS = {
-  [USER_PATTERNS.create]: { package: 'user', service: 'UserService', method: 'Create', isEvent: false },
-  [USER_PATTERNS.get]: { package: 'user', service: 'UserService', method: 'Get', isEvent: false },
-  [USER_PATTERNS.exists]: { package: 'user', service: 'UserService', method: 'Exists', isEvent: false },
-  [USER_PATTERNS.ping]: { package: 'user', service: 'UserService', method: 'Ping', isEvent: false },
-  [ORDER_PATTERNS.create]: { package: 'order', service: 'OrderService', method: 'Create', isEvent: false },
-  [ORDER_PATTERNS.get]: { package: 'order', service: 'OrderService', method: 'Get', isEvent: false },
-  [ORDER_PATTERNS.listByUser]: { package: 'order', service: 'OrderService', method: 'ListByUser', isEvent: false },
-  [ORDER_PATTERNS.ping]: { package: 'order', service: 'OrderService', method: 'Ping', isEvent: false },
-  // The user service consumes order events, so the method is in its package.
-  [ORDER_EVENTS.created]: { package: 'user', service: 'OrderEvents', method: 'Created', isEvent: true },
-} as const satisfies Record<ContractPattern, GrpcMethodRef>;
-
-/** The .proto packages: those GRPC_METHODS names. */
-const GRPC_PACKAGES = new Set<string>(Object.values(GRPC_METHODS).map((ref) => ref.package));
-
 /** The .proto package of a service: a package name cannot hold the `-` of `stock-level`. */
 export function grpcPackageOf(service: string): string {
   return service.replaceAll('-', '_');
+}
+
+/** `stock-level` -> `StockLevel`, `list_by_user` -> `ListByUser`: how a .proto spells a service or a pattern's name. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[-_]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }
 
 /** Options both ends load the .proto files with, so a client and a server see the same shapes. */
@@ -58,24 +50,50 @@ export const GRPC_LOADER_OPTIONS = {
   // `_idempotencyKey` property that the services' whitelist validation rejects. No message has a real oneof.
 } as const satisfies Options;
 
-const patternsByMethod = new Map<string, ContractPattern>(
-  Object.entries(GRPC_METHODS).map(([pattern, { service, method }]) => [
-    methodKey(service, method),
-    pattern as ContractPattern,
-  ]),
-);
-
-/** The gRPC method for a contract pattern; throws for a pattern that has none. */
-export function grpcMethodOf(pattern: string): GrpcMethodRef {
-  if (!Object.hasOwn(GRPC_METHODS, pattern)) {
-    throw new Error(`No gRPC method for pattern "${pattern}": add it to GRPC_METHODS and the .proto files`);
-  }
-  return GRPC_METHODS[pattern as ContractPattern];
+/** The .proto files here, one per service that has a gRPC contract. */
+export function protoFiles(): string[] {
+  return readdirSync(__dirname).filter((file) => file.endsWith('.proto'));
 }
 
-/** The contract pattern served by `service`.`method` (names as in the .proto), or undefined if there is none. */
-export function patternOfGrpcMethod(service: string, method: string): ContractPattern | undefined {
-  return patternsByMethod.get(methodKey(service, method));
+let loaded: PackageDefinition | undefined;
+
+/** Every .proto file here, loaded once: its services (`user.UserService`) and messages (`user.UserView`). */
+export function grpcPackageDefinition(): PackageDefinition {
+  loaded ??= loadSync(protoFiles(), { ...GRPC_LOADER_OPTIONS, includeDirs: [__dirname] });
+  return loaded;
+}
+
+const methodsByPattern = new Map<string, GrpcMethodRef>();
+
+/**
+ * The gRPC method for a contract pattern; throws for a pattern that has none. Looked up once per pattern: a gRPC
+ * client asks for every call it sends.
+ */
+export function grpcMethodOf(pattern: string): GrpcMethodRef {
+  let ref = methodsByPattern.get(pattern);
+  if (!ref) {
+    ref = findGrpcMethod(pattern);
+    methodsByPattern.set(pattern, ref);
+  }
+  return ref;
+}
+
+function findGrpcMethod(pattern: string): GrpcMethodRef {
+  const [owner, name = ''] = pattern.split(/\.(.*)/); // at the first dot: `order`, `list_by_user`
+  const method = pascalCase(name);
+  const messages = `${grpcPackageOf(owner)}.${pascalCase(owner)}Service`;
+  const events = `.${pascalCase(owner)}Events`;
+  for (const [qualified, definition] of Object.entries(grpcPackageDefinition())) {
+    const isEvent = qualified.endsWith(events);
+    if ((qualified === messages || isEvent) && Object.hasOwn(definition, method)) {
+      const [pkg, service] = qualified.split('.');
+      return { package: pkg, service, method, isEvent };
+    }
+  }
+  throw new Error(
+    `No gRPC method for pattern "${pattern}": add \`rpc ${method}\` to service ${messages} (a message) or to a ` +
+      `${events.slice(1)} service in its consumer's .proto (an event), then run \`npm run proto:generate\``,
+  );
 }
 
 /**
@@ -84,18 +102,14 @@ export function patternOfGrpcMethod(service: string, method: string): ContractPa
  * dist/apps/<app> and in the Docker image, which holds only dist/apps/<app>.
  */
 export function protoPath(service: string): string {
-  const pkg = grpcPackageOf(service);
-  if (!GRPC_PACKAGES.has(pkg)) {
-    // `npm run new:service` writes both; a service written by hand may lack them: say what is missing.
+  const file = join(__dirname, `${grpcPackageOf(service)}.proto`);
+  if (!existsSync(file)) {
+    // `npm run new:service` writes it; a service written by hand may lack it: say what is missing.
     throw new Error(
-      `TRANSPORT=grpc: the "${service}" service has no gRPC contract. Add libs/contracts/src/grpc/${pkg}.proto and ` +
-        'its methods in GRPC_METHODS (grpc-methods.ts) and proto-compat.ts, then run `npm run proto:generate`; ' +
+      `TRANSPORT=grpc: the "${service}" service has no gRPC contract. Add libs/contracts/src/grpc/` +
+        `${grpcPackageOf(service)}.proto, its signatures in proto-compat.ts, then run \`npm run proto:generate\`; ` +
         'or use TRANSPORT=tcp, nats or rmq.',
     );
   }
-  return join(__dirname, `${pkg}.proto`);
-}
-
-function methodKey(service: string, method: string): string {
-  return `${service}/${method}`;
+  return file;
 }

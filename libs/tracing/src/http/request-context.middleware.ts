@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { Baggage, context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_APP_REQUEST_ID } from '../app-attributes';
 import { baggageAttributes } from '../entry-span-baggage';
 import { isUntracedPath } from '../sdk/untraced-paths';
+import { type RoutedRequest, reportMatchedRoute } from './matched-route';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Baggage key under which the request id travels to every service; also its span attribute. */
@@ -17,12 +18,13 @@ export interface RequestContextOptions {
   baggageAllowlist: readonly string[];
 }
 
-type Request = IncomingMessage & { id?: string };
+type Request = RoutedRequest & { id?: string };
 
 /**
  * Runs first on every gateway request (registered with app.use, ahead of the logger). It:
  * - settles the request id (the client's if sane, otherwise a new UUID) and echoes it in `x-request-id`;
  * - answers with `traceresponse` (W3C Trace Context Level 2), so a client can find its trace;
+ * - names the HTTP span after the route that served the request (see reportMatchedRoute);
  * - rebuilds the baggage: allowlisted client entries plus `app.request.id`, which every service then logs.
  */
 export function requestContextMiddleware(options: RequestContextOptions) {
@@ -42,6 +44,7 @@ export function requestContextMiddleware(options: RequestContextOptions) {
       const flags = spanContext.traceFlags.toString(16).padStart(2, '0');
       response.setHeader('traceresponse', `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
     }
+    reportMatchedRoute(request, response);
 
     context.with(propagation.setBaggage(context.active(), baggage), next);
   };

@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import { getBooleanFromEnv, isTracingSuppressed } from '@opentelemetry/core';
 import { durationHistogram } from './instruments';
 
 /** Queries are faster than RPCs: finer buckets at the low end. */
@@ -23,6 +23,14 @@ export function recordDbQuery({ query, duration }: DbQueryEvent, system = 'postg
     'db.system.name': system,
     'db.operation.name': operationOf(query),
   });
+}
+
+/**
+ * Whether anything would receive `db.client.operation.duration`: not with OTEL_SDK_DISABLED, where the meter is a
+ * no-op. PrismaModule then asks Prisma for no query events at all, which would cost it work on every query.
+ */
+export function dbMetricsEnabled(): boolean {
+  return !getBooleanFromEnv('OTEL_SDK_DISABLED');
 }
 
 /** The SQL verb (SELECT, INSERT, BEGIN…): low-cardinality, unlike the query text. */

@@ -7,7 +7,6 @@ const cacheOf = (...paths: string[]): NodeJS.Dict<NodeModule> =>
 describe(assertNothingInstrumentedLoaded.name, () => {
   it.each([
     ['@nestjs/core', '/x/node_modules/@nestjs/core/index.js'],
-    ['express', '/srv/app/node_modules/express/lib/router/index.js'],
     ['pg', '/x/node_modules/pg/lib/client.js'],
     ['pino', '/x/node_modules/pino/pino.js'],
     ['@prisma/client', '/x/node_modules/@prisma/client/default.js'],
@@ -25,11 +24,9 @@ describe(assertNothingInstrumentedLoaded.name, () => {
     const sut = assertNothingInstrumentedLoaded;
 
     const call = () =>
-      sut(
-        cacheOf('/x/node_modules/pg/lib/index.js', '/x/node_modules/express/index.js', '/x/node_modules/pg/lib/a.js'),
-      );
+      sut(cacheOf('/x/node_modules/pg/lib/index.js', '/x/node_modules/pino/pino.js', '/x/node_modules/pg/lib/a.js'));
 
-    expect(call).toThrow(new TracingStartedTooLateError(['express', 'pg']).message);
+    expect(call).toThrow(new TracingStartedTooLateError(['pg', 'pino']).message);
   });
 
   it('tells how to fix it', () => {

@@ -3,7 +3,7 @@
 // Not @grpc/grpc-js: @opentelemetry/sdk-node loads it itself, for its gRPC exporter (otlp-grpc-exporter-base 0.301
 // requires it eagerly). instrumentation-grpc still patches it, on the app's first require of it: require-in-the-middle
 // keeps a cache of its own. The grpc transport's span tree in test/order-flow.e2e-spec.ts shows its spans.
-const INSTRUMENTED_MODULES = ['@nestjs/core', 'express', 'pg', 'pino', '@prisma/client'];
+const INSTRUMENTED_MODULES = ['@nestjs/core', 'pg', 'pino', '@prisma/client'];
 
 export class TracingStartedTooLateError extends Error {
   constructor(loaded: string[]) {

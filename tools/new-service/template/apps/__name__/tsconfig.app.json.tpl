@@ -5,5 +5,13 @@
     "outDir": "../../dist/apps/__name__"
   },
   "include": ["src/**/*", "../../libs/**/src/**/*"],
-  "exclude": ["node_modules", "dist", "test", "**/*spec.ts", "../../libs/**/*.spec.ts", "../../libs/**/testing/**"]
+  "exclude": [
+    "node_modules",
+    "dist",
+    "test",
+    "**/*spec.ts",
+    "src/**/testing/**",
+    "../../libs/**/*.spec.ts",
+    "../../libs/**/testing/**"
+  ]
 }

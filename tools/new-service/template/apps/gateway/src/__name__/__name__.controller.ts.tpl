@@ -1,6 +1,6 @@
 import { Create__Name__ItemRequest, __Name__Client, __Name__ItemView } from '@app/contracts';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorBody } from '../errors/error-body';
 
 /** The __name__ service's example pattern over HTTP: the gateway's span, then its RPC call, then the service's. */
@@ -11,6 +11,7 @@ export class __Name__Controller {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: __Name__ItemView })
   @ApiBadRequestResponse({ type: ErrorBody })
   create(@Body() body: Create__Name__ItemRequest): Promise<__Name__ItemView> {
     return this.__nameCamel__.create(body);

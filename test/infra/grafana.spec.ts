@@ -15,7 +15,7 @@ import {
   loadCompose,
   mountedAt,
   readYaml,
-} from './stack';
+} from './stack-files';
 
 type Datasource = {
   name: string;

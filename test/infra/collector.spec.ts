@@ -9,7 +9,7 @@ import {
   loadCompose,
   mountedAt,
   readYaml,
-} from './stack';
+} from './stack-files';
 
 type Components = Record<string, Record<string, unknown> | null>;
 type Pipeline = { receivers?: string[]; processors?: string[]; exporters?: string[] };

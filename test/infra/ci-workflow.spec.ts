@@ -3,7 +3,7 @@
 // compose file uses, and Renovate must keep the packages that move together in one update.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, ROOT, loadCompose, readYaml, serviceNameOf } from './stack';
+import { APPS, ROOT, loadCompose, readYaml, serviceNameOf } from './stack-files';
 
 interface Step {
   run?: string;

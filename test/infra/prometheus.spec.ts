@@ -14,7 +14,7 @@ import {
   loadCompose,
   mountedAt,
   readYaml,
-} from './stack';
+} from './stack-files';
 
 type ScrapeConfig = {
   job_name: string;

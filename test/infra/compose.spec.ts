@@ -23,7 +23,7 @@ import {
   mountedAt,
   readYaml,
   type ComposeService,
-} from './stack';
+} from './stack-files';
 import { dockerfileStages, healthcheckCommand, instructionsOf, stageArgs, stageUser } from './dockerfile';
 
 const compose = loadCompose();

@@ -1,7 +1,7 @@
 // The few calls of Prometheus's HTTP API (https://prometheus.io/docs/prometheus/latest/querying/api/) that
-// prometheus-live.mts makes, each polled with a deadline where the answer depends on scrapes still to come.
-import type { ChildProcess } from 'node:child_process';
+// prometheus.live-spec.ts makes, each polled with a deadline where the answer depends on scrapes still to come.
 import { setTimeout as delay } from 'node:timers/promises';
+import type { AppProcess } from '../support/app-process';
 
 type Series = { metric: Record<string, string> };
 export type QueryResult = { status: string; error?: string; data: Series[] };
@@ -10,19 +10,14 @@ export type RuleState = { name: string; health: string; lastError?: string; last
 const POLL_MS = 1000;
 
 export class PrometheusApi {
-  private readonly stderr: string[] = [];
-  private readonly url: string;
-  private readonly child: ChildProcess;
-
-  constructor(url: string, child: ChildProcess) {
-    this.url = url;
-    this.child = child;
-    child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
-  }
+  constructor(
+    private readonly url: string,
+    private readonly prometheus: AppProcess,
+  ) {}
 
   async waitReady(deadlineMs: number): Promise<void> {
     await this.poll(deadlineMs, 'Prometheus to be ready', async () => {
-      if (this.child.exitCode !== null) throw new Error(`Prometheus exited:\n${this.stderr.join('').slice(-2000)}`);
+      if (!this.prometheus.running) throw new Error(`Prometheus exited:\n${this.prometheus.tail()}`);
       return (await fetch(`${this.url}/-/ready`).catch(() => undefined))?.ok === true;
     });
   }

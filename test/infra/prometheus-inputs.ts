@@ -1,11 +1,11 @@
-// What `npm run test:prometheus` (prometheus-live.mts) feeds a real Prometheus: the stack's scrape config pointed at
-// local targets, and the queries of the Grafana dashboards and of the promtool rule tests, read as data. PromQL itself
-// is left to Prometheus.
+// What `npm run test:prometheus` (prometheus.live-spec.ts) feeds a real Prometheus: the stack's scrape config pointed
+// at local targets, and the queries of the Grafana dashboards and of the promtool rule tests, read as data. PromQL
+// itself is left to Prometheus.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { ROOT } from './stack-files';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const DASHBOARDS = join(ROOT, 'docker', 'grafana', 'dashboards');
 const PROMETHEUS_DIR = join(ROOT, 'docker', 'prometheus');
 
@@ -78,7 +78,7 @@ export function panelQueries(file: string): PanelQuery[] {
           panel.fieldConfig?.defaults?.links ??
           [];
         const linkLabels = [
-          ...new Set(links.flatMap((link) => [...link.url.matchAll(/\$\{__field\.labels\.(\w+)/g)].map((m) => m[1]!))),
+          ...new Set(links.flatMap((link) => [...link.url.matchAll(/\$\{__field\.labels\.(\w+)/g)].map((m) => m[1]))),
         ];
         return {
           source: `panel "${panel.title}" ${target.refId}`,
@@ -96,7 +96,7 @@ export function variableQueries(file: string): { name: string; match: string; la
     const query = typeof variable.query === 'string' ? variable.query : variable.query?.query;
     const call = /^label_values\((.+),\s*(\w+)\)$/.exec(query ?? '');
     if (variable.type !== 'query' || !call) return [];
-    return [{ name: variable.name, match: substitute(call[1]!, dashboard), label: call[2]! }];
+    return [{ name: variable.name, match: substitute(call[1], dashboard), label: call[2] }];
   });
 }
 
@@ -113,8 +113,8 @@ export function promtoolTestSeries(files: string[]): { name: string; labels: str
     for (const test of tests) {
       const alert = test.alert_rule_test?.[0]?.alertname ?? '?';
       for (const { series } of test.input_series ?? []) {
-        const name = series.split('{')[0]!.trim();
-        const labels = [...series.matchAll(/(\w+)\s*=/g)].map((match) => match[1]!);
+        const name = series.split('{')[0].trim();
+        const labels = [...series.matchAll(/(\w+)\s*=/g)].map((match) => match[1]);
         const wanted = labels.filter((label) => !['job', 'instance', 'le', 'error_type'].includes(label));
         const key = `${name}|${wanted.join(',')}`;
         if (!seen.has(key)) seen.set(key, { name, labels: wanted, alert });

@@ -1,11 +1,11 @@
 // docker/Dockerfile, read with dockerfile-ast and .dockerignore with @balena/dockerignore (the rules Docker applies):
 // what the app images must keep without anyone building them here. The workflow builds them for real, and .ci/run
-// starts every app from the runtime stage's install (tools/infra/production-install.mts).
+// starts every app from the runtime stage's install (production-install.live-spec.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { copySources, dockerfileStages, healthcheckCommand, instructionsOf, runCommand, stageUser } from './dockerfile';
-import { ROOT, isPinned } from './stack';
+import { ROOT, isPinned } from './stack-files';
 
 const stages = dockerfileStages(join(ROOT, 'docker', 'Dockerfile'));
 const ignored = dockerignore({ ignorecase: false }).add(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n'));

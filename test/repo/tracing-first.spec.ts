@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_NAME } from '../infra/stack';
+import { PROJECT_NAME } from '../infra/stack-files';
 
 const APPS = join(__dirname, '..', '..', 'apps');
 

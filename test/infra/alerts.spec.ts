@@ -2,7 +2,7 @@
 // it fire (docker/prometheus/alerts.test.yml). promtool runs those tests in .ci/run, and `npm run test:prometheus`
 // evaluates the rules against the running apps; here `npm test` checks, with Node alone, that nothing is left untested.
 import { join } from 'node:path';
-import { PROMETHEUS_CONFIG, ROOT, loadCompose, mountedAt, readYaml } from './stack';
+import { PROMETHEUS_CONFIG, ROOT, loadCompose, mountedAt, readYaml } from './stack-files';
 
 type AlertRule = { alert?: string; expr: string; for?: string; labels?: Record<string, string> };
 type RuleTest = { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] };

@@ -31,7 +31,7 @@ export function instructionsOf(stage: Stage, keyword: string): Instruction[] {
 
 /** The ARG names a stage declares. */
 export function stageArgs(stage: Stage): string[] {
-  return instructionsOf(stage, 'ARG').map((instruction) => instruction.getArguments()[0]!.getValue().split('=')[0]!);
+  return instructionsOf(stage, 'ARG').map((instruction) => instruction.getArguments()[0].getValue().split('=')[0]);
 }
 
 /** A RUN's shell command without its BuildKit flags (`--mount=...`). */
