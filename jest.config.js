@@ -31,6 +31,10 @@ const shared = { rootDir: __dirname, moduleNameMapper, transform, testEnvironmen
 module.exports = {
   // End-to-end suites each start the whole system; on a 2-core machine they run best one at a time.
   maxWorkers: 1,
+  // End-to-end cases stop and start real processes (a restart, a shutdown), which takes seconds on a busy machine:
+  // Jest's 5 s default failed one that was still making progress. A bound, not a timing; cases under load set more.
+  // Top level because Jest reads testTimeout from the global config only (a project's own is ignored, Jest 30.5).
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
@@ -42,9 +46,6 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Cases stop and start real processes (a restart, a shutdown), which takes seconds on a busy machine: Jest's
-      // 5 s default failed a case that was still making progress. A bound, not a timing; cases under load set more.
-      testTimeout: 30_000,
     },
   ],
 };
