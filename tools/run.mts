@@ -1,26 +1,18 @@
 // Runs the whole system in one terminal: `npm run dev` (watch mode) and `npm start` (built apps).
-//
-//   node tools/run.mts dev|start
-//
 // For each service of libs/config/src/services.json without its <NAME>_DATABASE_URL, it starts an embedded PostgreSQL
-// (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. An app that
-// crashes is restarted with backoff (run/supervise.ts) while the others keep running. SIGINT or SIGTERM stops all.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// (PGlite, kept under .data/) and applies the migrations, so a machine with only Node.js runs everything. A crashed app
+// restarts with backoff (run/supervise.ts). SIGINT or SIGTERM stops all.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './db/embedded-postgres.mts';
 import { migrate } from './db/migrate.mts';
 import { type DevTraces, startDevTraces } from './dev-traces/receiver.mts';
-import { SERVICE_NAMES, databaseUrlVariable, envPrefix, portsOf } from './services.mts';
+import { APP_NAMES, SERVICE_NAMES, databaseUrlVariable, envPrefix, httpPortOf, portsOf } from './services.mts';
 import { type Supervised, supervise } from './run/supervise.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-/** The gateway's HTTP port variable and its default. */
-const GATEWAY = JSON.parse(readFileSync(join(ROOT, 'libs/config/src/gateway.json'), 'utf8')) as {
-  httpPortVariable: string;
-  httpPort: number;
-};
-const APPS = [...SERVICE_NAMES, 'gateway'];
 const NEST_CLI = join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js');
 
 const mode = process.argv[2];
@@ -30,6 +22,7 @@ if (mode !== 'dev' && mode !== 'start') {
 }
 if (existsSync(join(ROOT, '.env'))) process.loadEnvFile(join(ROOT, '.env'));
 if (mode === 'dev') process.env.LOG_FORMAT ??= 'pretty';
+const TRANSPORT = process.env.TRANSPORT ?? 'tcp';
 
 const databases: EmbeddedPostgres[] = [];
 const children: Supervised[] = [];
@@ -39,20 +32,17 @@ let stopping = false;
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
 function replicasOf(app: string): number {
   if (app === 'gateway') return 1;
-  const replicas = Number(process.env[`${envPrefix(app)}_REPLICAS`] ?? 1);
-  if (!Number.isInteger(replicas) || replicas < 1)
-    throw new Error(`${envPrefix(app)}_REPLICAS must be a whole number >= 1`);
-  const transport = process.env.TRANSPORT ?? 'tcp';
-  if (replicas > 1 && transport !== 'nats' && transport !== 'rmq') {
-    throw new Error(
-      `${envPrefix(app)}_REPLICAS=${replicas} needs TRANSPORT=nats or rmq (a ${transport} server owns its port)`,
-    );
+  const variable = `${envPrefix(app)}_REPLICAS`;
+  const replicas = Number(process.env[variable] ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${variable} must be a whole number >= 1`);
+  if (replicas > 1 && TRANSPORT !== 'nats' && TRANSPORT !== 'rmq') {
+    throw new Error(`${variable}=${replicas} needs TRANSPORT=nats or rmq (a ${TRANSPORT} server owns its port)`);
   }
   return replicas;
 }
 
 async function main(): Promise<void> {
-  const replicas = Object.fromEntries(APPS.map((app) => [app, replicasOf(app)])) as Record<string, number>;
+  const replicas = new Map(APP_NAMES.map((app) => [app, replicasOf(app)]));
   for (const service of SERVICE_NAMES) {
     const variable = databaseUrlVariable(service);
     if (!process.env[variable]) {
@@ -68,53 +58,40 @@ async function main(): Promise<void> {
     }
     await migrate({ service, databaseUrl: process.env[variable], log });
   }
-  // A trace tree per request in this output (tools/dev-traces), unless an OTLP endpoint or DEV_TRACES=off says not.
   devTraces = mode === 'dev' ? await startDevTraces(process.env) : undefined;
   Object.assign(process.env, devTraces?.env);
-  for (const app of APPS) children.push(supervised(app, 0));
-  for (const app of APPS) {
-    const count = replicas[app] ?? 1;
-    if (count === 1) continue;
+  for (const app of APP_NAMES) children.push(supervised(app, 0));
+  for (const [app, count] of replicas) {
     // In watch mode the first replica's Nest CLI builds; the others run its output and restart when it changes.
-    if (mode === 'dev') await waitForHttp(httpPort(app, 0));
+    if (count > 1 && mode === 'dev') await waitForHttp(httpPort(app, 0));
     for (let replica = 1; replica < count; replica++) children.push(supervised(app, replica));
   }
-  log(`transport ${process.env.TRANSPORT ?? 'tcp'}; ${APPS.map((app) => `${app} x${replicas[app]}`).join(', ')}`);
+  log(`transport ${TRANSPORT}; ${[...replicas].map(([app, count]) => `${app} x${count}`).join(', ')}`);
   log(`gateway on http://localhost:${httpPort('gateway', 0)} (Swagger UI at /docs)`);
   if (devTraces) log('each trace prints here once complete (DEV_TRACES=off silences them)');
 }
 
-function httpPortVariable(app: string): string {
-  return app === 'gateway' ? GATEWAY.httpPortVariable : `${envPrefix(app)}_HTTP_PORT`;
-}
-
 /** Replica n of a service serves health on its HTTP port + 10 × n (3001, 3011, 3021…). */
 function httpPort(app: string, replica: number): number {
-  const defaultPort = app === 'gateway' ? GATEWAY.httpPort : portsOf(app).httpPort;
-  return Number(process.env[httpPortVariable(app)] ?? defaultPort) + 10 * replica;
+  const { variable, port } = httpPortOf(app);
+  return Number(process.env[variable] ?? port) + 10 * replica;
 }
 
 function supervised(app: string, replica: number): Supervised {
-  return supervise(`${app}${replica ? ` replica ${replica}` : ''}`, () => startApp(app, replica), { log });
-}
-
-function startApp(app: string, replica: number): ChildProcess {
   const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
   const nestWatch = [NEST_CLI, 'start', app, '--watch', '--preserveWatchOutput'];
   const args = mode === 'start' ? [entry] : replica === 0 ? nestWatch : ['--watch', entry];
-  const env = { ...process.env, [httpPortVariable(app)]: String(httpPort(app, replica)) };
+  const env = { ...process.env, [httpPortOf(app).variable]: String(httpPort(app, replica)) };
   // Its own process group, so a stop reaches what the Nest CLI spawns under it (tsc, the app).
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
+  const start = () => spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
+  return supervise(replica ? `${app} replica ${replica}` : app, start, { log });
 }
 
 async function waitForHttp(port: number): Promise<void> {
   while (!stopping) {
-    const up = await fetch(`http://127.0.0.1:${port}/health/live`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const response = await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined);
+    if (response?.ok) return;
+    await sleep(250);
   }
 }
 

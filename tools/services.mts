@@ -1,4 +1,4 @@
-// The services of libs/config/src/services.json, for the tools (the apps read the same file through @app/config).
+// The apps of libs/config/src/services.json and gateway.json, for the tools (the apps read them through @app/config).
 // Read as data, not imported: the tools run outside the build, and the lint rule keeps code out of libs' insides.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,10 +6,13 @@ import { join } from 'node:path';
 /** A service's variables' prefix and default ports; `npm run new:service` picks the next free ones. */
 type ServicePorts = { envPrefix: string; httpPort: number; rpcPort: number; embeddedDatabasePort: number };
 
-const SERVICES = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'libs', 'config', 'src', 'services.json'), 'utf8'),
-) as Record<string, ServicePorts>;
+const readConfig = (file: string): unknown =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'libs', 'config', 'src', file), 'utf8'));
+const SERVICES = readConfig('services.json') as Record<string, ServicePorts>;
+const GATEWAY = readConfig('gateway.json') as { httpPortVariable: string; httpPort: number };
 export const SERVICE_NAMES = Object.keys(SERVICES);
+/** Every app: the services, then the gateway, which is ready only once they answer it. */
+export const APP_NAMES = [...SERVICE_NAMES, 'gateway'];
 
 export function isService(name: string | undefined): name is string {
   return SERVICE_NAMES.includes(name ?? '');
@@ -30,4 +33,10 @@ export function envPrefix(service: string): string {
 /** The variable that holds a service's database URL. */
 export function databaseUrlVariable(service: string): string {
   return `${envPrefix(service)}_DATABASE_URL`;
+}
+
+/** The variable that holds an app's HTTP port (a service's health and metrics), and its default. */
+export function httpPortOf(app: string): { variable: string; port: number } {
+  if (app === 'gateway') return { variable: GATEWAY.httpPortVariable, port: GATEWAY.httpPort };
+  return { variable: `${envPrefix(app)}_HTTP_PORT`, port: portsOf(app).httpPort };
 }

@@ -14,7 +14,7 @@ import { freePort } from '../support/ports';
 import { Stack } from '../support/stack';
 import { PrometheusApi } from './prometheus-api';
 import { dashboardFiles, panelQueries, promtoolTestSeries, scrapeConfig, variableQueries } from './prometheus-inputs';
-import { ROOT } from './stack-files';
+import { APPS, ROOT, serviceNameOf } from './stack-files';
 import { driveTraffic } from './traffic';
 
 const DEADLINE_MS = 120_000;
@@ -113,6 +113,14 @@ describe.each(dashboardFiles().map((file) => [basename(file), file]))('the Grafa
       expect((await api.labelValues(label, match)).length).toBeGreaterThan(0);
     });
   }
+});
+
+it("lists every app's job, and nothing else (not the Collector's), in the RED dashboard's service picker", async () => {
+  const red = dashboardFiles().find((file) => basename(file) === 'red.json')!;
+  const { match, label } = variableQueries(red).find((variable) => variable.name === 'job')!;
+  // Until every app has been scraped once.
+  await api.pollForData(`count(count by (${label}) (${match})) >= ${APPS.length}`, DEADLINE_MS);
+  expect((await api.labelValues(label, match)).sort()).toEqual(APPS.map(serviceNameOf).sort());
 });
 
 it('loads the rules of alerts.yml, and every one evaluates with health "ok"', async () => {

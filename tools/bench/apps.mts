@@ -1,50 +1,36 @@
-// The three apps of one benchmark round, started from the production build (dist/) one after another, each timed
+// The apps of one benchmark round, started from the production build (dist/) one after another, each timed
 // from spawn to its first ready answer on /health/ready: that is the cold start the report shows. Their logs go to
 // files, as in production, so the bench process does not spend the shared CPU reading them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { APP_NAMES, SERVICE_NAMES, envPrefix, httpPortOf } from '../services.mts';
 import { stopChild } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-export const APPS = ['user', 'order', 'gateway'] as const;
-export type App = (typeof APPS)[number];
-
-const HTTP_PORT_VARIABLES: Record<App, string> = {
-  gateway: 'GATEWAY_PORT',
-  user: 'USER_HTTP_PORT',
-  order: 'ORDER_HTTP_PORT',
-};
 const READY_TIMEOUT_MS = 60_000;
 
 export interface RunningApp {
-  app: App;
+  app: string;
   pid: number;
   url: string;
   /** Milliseconds from spawn to the first 200 from /health/ready. */
   readyMs: number;
 }
 
-export interface AppSet {
-  apps: RunningApp[];
-  gatewayUrl: string;
-  stop(): Promise<void>;
-}
+export type AppSet = { apps: RunningApp[]; gatewayUrl: string; stop(): Promise<void> };
 
-/**
- * Starts user, order and gateway in turn (the gateway is ready only once both services answer it); `logPrefix` names
- * the log files: `<logPrefix>-<app>.log`.
- */
+/** Starts the apps in turn (the gateway is ready once the services answer it), logging to `<logPrefix>-<app>.log`. */
 export async function startApps(logPrefix: string, env: NodeJS.ProcessEnv): Promise<AppSet> {
-  const shared = { ...env, USER_RPC_PORT: String(await freePort()), ORDER_RPC_PORT: String(await freePort()) };
+  const shared = { ...env };
+  for (const service of SERVICE_NAMES) shared[`${envPrefix(service)}_RPC_PORT`] = String(await freePort());
   const children: ChildProcess[] = [];
   const stop = async () => void (await Promise.all(children.map(stopChild)));
   const apps: RunningApp[] = [];
   try {
-    for (const app of APPS) apps.push(await startApp(app, shared, `${logPrefix}-${app}.log`, children));
+    for (const app of APP_NAMES) apps.push(await startApp(app, shared, `${logPrefix}-${app}.log`, children));
   } catch (error) {
     await stop();
     throw error;
@@ -52,7 +38,7 @@ export async function startApps(logPrefix: string, env: NodeJS.ProcessEnv): Prom
   return { apps, gatewayUrl: apps.find(({ app }) => app === 'gateway')!.url, stop };
 }
 
-async function startApp(app: App, env: NodeJS.ProcessEnv, logFile: string, children: ChildProcess[]) {
+async function startApp(app: string, env: NodeJS.ProcessEnv, logFile: string, children: ChildProcess[]) {
   const entry = join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   const port = await freePort();
@@ -60,7 +46,7 @@ async function startApp(app: App, env: NodeJS.ProcessEnv, logFile: string, child
   const started = performance.now();
   const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
-    env: { ...env, [HTTP_PORT_VARIABLES[app]]: String(port) },
+    env: { ...env, [httpPortOf(app).variable]: String(port) },
     stdio: ['ignore', log, log],
   });
   closeSync(log); // the child has its own copy
@@ -75,11 +61,8 @@ async function waitReady(url: string, child: ChildProcess, describe: () => strin
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited during start-up: ${describe()}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
+    const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (response?.ok) return;
     await delay(10);
   }
   throw new Error(`not ready within ${READY_TIMEOUT_MS} ms: ${describe()}`);

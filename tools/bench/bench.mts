@@ -1,5 +1,5 @@
 // `npm run bench`: builds the apps, runs the system benchmark in each tracing mode (off, always_off, on, sampled,
-// backend-down), round after round, then the micro-benchmarks, and writes a markdown table and a JSON file of the medians' samples.
+// backend-down), round after round, then the micro-benchmarks, and writes the report (markdown) and its samples (JSON).
 //
 //   node tools/bench/bench.mts [--quick] [--rounds 3] [--seconds 10] [--warmup 3] [--connections 8]
 //                              [--modes off,on] [--no-build] [--micro-only] [--no-micro] [--log-level info]
@@ -9,7 +9,7 @@
 // A full run writes bench/results/latest.{md,json}, which the README quotes; --quick (CI's smoke run of the harness)
 // and partial runs write to bench/results/tmp/. Timings are reported, never asserted: the run fails only when the
 // harness cannot measure (a build or start-up failure, or a non-2xx answer under load).
-import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ const settings = {
   transport: process.env.TRANSPORT ?? 'tcp',
   nodeOptions: args['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${join(ROOT, 'bench/results/tmp/profiles')}` : undefined,
 };
-const microTiming = quick ? { ops: 5_000, samples: 3 } : { ops: 100_000, samples: 9 };
+const microTiming = quick ? { rounds: 1, milliseconds: 50 } : { rounds: 5, milliseconds: 300 };
 const isFullRun =
   !quick && !args['cpu-prof'] && !args['micro-only'] && !args['no-micro'] && settings.modes.length === MODES.length;
 const outputDir = join(ROOT, 'bench/results', isFullRun ? '' : 'tmp');
@@ -60,9 +60,7 @@ function parseMode(name: string): Mode {
   return name as Mode;
 }
 
-function log(line: string): void {
-  console.log(`[bench] ${line}`);
-}
+const log = (line: string) => console.log(`[bench] ${line}`);
 
 function machine(): string {
   const cpu = cpus();
@@ -71,7 +69,7 @@ function machine(): string {
     `Measured ${new Date().toISOString()} on ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${gib(totalmem())} GiB RAM (${gib(freemem())} GiB free), Linux ${release()}, Node.js ${process.version}; ` +
       `load average ${loadavg()[0]!.toFixed(2)} when the run began.`,
-    'The load generator (autocannon), the OTLP receiver and the databases share these cores with the three apps, ' +
+    'The load generator (autocannon), the OTLP receiver and the databases share these cores with the apps, ' +
       'so absolute numbers understate a dedicated server; compare modes by their ratios, measured side by side.',
   ].join(' ');
 }
@@ -82,14 +80,13 @@ function describeSettings(databaseKind: string): string {
     `per request), NODE_ENV=production, rate limit off. Per round and mode: fresh apps from the build, ` +
     `${settings.warmupSeconds} s of warm-up per endpoint, then ${settings.seconds} s per endpoint at ` +
     `${settings.connections} connections. ${settings.rounds} round(s), the modes interleaved in each ` +
-    `(${settings.modes.join(', ')}). CPU is the three apps' user + system time from /proc; peak RSS is VmHWM.`
+    `(${settings.modes.join(', ')}). CPU is the apps' user + system time from /proc; peak RSS is VmHWM.`
   );
 }
 
 function build(): void {
   log('npm run build');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal})`);
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }); // throws if the build fails
 }
 
 /** The tables of the last full run again, with findings.md as it is now: for when only the findings changed. */
@@ -124,20 +121,17 @@ async function main(): Promise<void> {
     }
   }
   if (!args['no-micro']) {
-    log(`micro-benchmarks: ${microTiming.samples} samples of ${microTiming.ops} operations per variant`);
+    log(`micro-benchmarks: ${microTiming.rounds} round(s) of at least ${microTiming.milliseconds} ms per variant`);
     report.micro = await runMicro(microTiming);
   }
   const markdown = markdownReport(report, findings());
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(join(outputDir, 'latest.md'), markdown);
-  writeFileSync(
-    join(outputDir, 'latest.json'),
-    `${JSON.stringify({ options: settings, microTiming, ...report }, null, 2)}\n`,
-  );
+  const json = { options: settings, microTiming, ...report };
+  writeFileSync(join(outputDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\n${markdown}`);
-  log(
-    `wrote ${join(outputDir, 'latest.md')} and latest.json in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  log(`wrote ${join(outputDir, 'latest.md')} and latest.json in ${seconds} s`);
 }
 
 main().catch((error: unknown) => {

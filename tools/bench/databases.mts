@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface Databases {
   urls: Record<string, string>;
-  /** `postgresql` or `embedded PGlite`, for the report. */
+  /** `PostgreSQL` or `embedded PGlite`, for the report. */
   kind: string;
   stop(): Promise<void>;
 }
@@ -23,13 +23,7 @@ export async function startDatabases(): Promise<Databases> {
   try {
     const urls = {} as Record<string, string>;
     for (const service of SERVICE_NAMES) {
-      const given = process.env[databaseUrlVariable(service)];
-      if (given) urls[service] = given;
-      else {
-        const { child, url } = await startEmbedded();
-        children.push(child);
-        urls[service] = url;
-      }
+      urls[service] = process.env[databaseUrlVariable(service)] || (await startEmbedded(children));
       await migrate({ service, databaseUrl: urls[service] });
     }
     return { urls, kind: children.length > 0 ? 'embedded PGlite' : 'PostgreSQL', stop };
@@ -39,15 +33,16 @@ export async function startDatabases(): Promise<Databases> {
   }
 }
 
-async function startEmbedded(): Promise<{ child: ChildProcess; url: string }> {
+async function startEmbedded(children: ChildProcess[]): Promise<string> {
   const child = spawn(process.execPath, [join(ROOT, 'tools/db/embedded-postgres.mts'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   // The tool prints one JSON line, {"ready":true,"url":...}, once it serves.
   for await (const line of createInterface({ input: child.stdout })) {
     if (!line.includes('"ready":true')) continue;
     child.stdout.resume(); // leaving the loop closed readline, which paused the pipe
-    return { child, url: (JSON.parse(line) as { url: string }).url };
+    return (JSON.parse(line) as { url: string }).url;
   }
   throw new Error('the embedded PostgreSQL exited before it was ready');
 }

@@ -1,17 +1,13 @@
-// A live OTLP/HTTP endpoint for the `on` and `sampled` modes: it reads each export and answers 200 like a healthy
-// Collector, counting requests and bytes but not parsing them. It runs in a process of its own, as a Collector would:
-// in the bench's process it would share an event loop with the load generator and slow the load down in exactly the
-// modes that export, which made `on` look worse than `backend-down`. The bench forks it and the two talk over the
-// IPC channel: the sink sends its URL once it listens, and its totals when told to stop.
+// A live OTLP/HTTP endpoint for the `on` and `sampled` modes: it answers each export 200 like a healthy Collector,
+// counting requests and bytes but not parsing them. It runs in a process of its own, as a Collector would: in the
+// bench's process it would share an event loop with the load generator and slow the load down in exactly the modes
+// that export, which made `on` look worse than `backend-down`. Over IPC it sends its URL, then its totals on `stop`.
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SinkTotals {
-  requests: number;
-  bytes: number;
-}
+type SinkTotals = { requests: number; bytes: number };
 
 /** Forks the sink and resolves once it listens, with its URL and the stop that resolves with what it received. */
 export async function startOtlpSink(): Promise<{ url: string; stop(): Promise<SinkTotals> }> {

@@ -26,14 +26,8 @@ export function statusMebibytes(status: string, field: 'VmHWM' | 'VmRSS'): numbe
   return Number(match[1]) / 1024;
 }
 
-export interface ProcessUsage {
-  cpuSeconds: number;
-  /** Peak resident set size since the process started. */
-  peakRssMb: number;
-  rssMb: number;
-}
-
-export function processUsage(pid: number): ProcessUsage {
+/** CPU seconds so far, and the peak (since the start) and current resident set size in MiB. */
+export function processUsage(pid: number): { cpuSeconds: number; peakRssMb: number; rssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return {
     cpuSeconds: cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8')),

@@ -45,23 +45,17 @@ export async function startEmbeddedPostgres(
 }
 
 if (import.meta.main) {
-  try {
-    const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
-    const pg = await startEmbeddedPostgres({ port: Number(values.port) });
-    const shutdown = () => {
-      pg.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-    process.stdout.write(`${JSON.stringify({ ready: true, url: pg.url })}\n`);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
+  const pg = await startEmbeddedPostgres({ port: Number(values.port) });
+  const shutdown = (): void =>
+    void pg.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  process.stdout.write(`${JSON.stringify({ ready: true, url: pg.url })}\n`);
 }

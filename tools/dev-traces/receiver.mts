@@ -1,22 +1,19 @@
 // The OTLP/HTTP receiver behind the trace trees of `npm run dev` (tools/run.mts), on 127.0.0.1 and a free port:
 //   - no OTEL_EXPORTER_OTLP_ENDPOINT (nor _TRACES_ENDPOINT) set: the apps export here, and each trace prints once it
-//     goes quiet; what they send to /v1/logs or /v1/metrics is accepted and discarded;
-//   - an endpoint set: the apps export there and nothing prints, unless DEV_TRACES=on: then their traces come here,
-//     print, and are forwarded unchanged to that endpoint (as OTLP/HTTP JSON, so an OTLP/HTTP endpoint such as a
-//     Collector's 4318), which answers the apps;
+//     goes quiet; /v1/logs and /v1/metrics are accepted and discarded;
+//   - an endpoint set: nothing prints unless DEV_TRACES=on; then the traces come here, print, and are forwarded
+//     unchanged (OTLP/HTTP JSON, so to an OTLP/HTTP endpoint such as a Collector's 4318), whose answer the apps get;
 //   - DEV_TRACES=off: no receiver.
-// Decoding: @opentelemetry/otlp-transformer, which the SDK encodes with, exports only the encoders of SDK spans and the
-// response types (0.301); its request types and protobuf reader are internal, and no installed package ships the OTLP
-// .proto files. So the runner asks the apps for OTLP/JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json), JSON.parse decodes
-// it, and the interfaces below name the fields read (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
-// Protobuf is answered 415.
+// OTLP/JSON only (protobuf is answered 415): @opentelemetry/otlp-transformer 0.301 keeps its request types and protobuf
+// reader internal, and no installed package ships the OTLP .proto files; so the runner asks the apps for http/json,
+// and the interfaces below name the fields read (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TraceBuffer } from './trace-buffer.ts';
-import { type DevSpan, formatTrace, isProbeTrace } from './trace-tree.ts';
+import { type DevSpan, formatTrace } from './trace-tree.ts';
 
 interface OtlpValue {
   stringValue?: string;
@@ -48,6 +45,8 @@ interface OtlpTraceRequest {
 const LIMITS = { quietMs: 1500, maxTraces: 200, maxSpansPerTrace: 1000 };
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const STATUS_ERROR = 2;
+const NOT_FORWARDED = /^(host|content-length|connection)$/;
+const JSON_ONLY = 'OTLP/JSON only: OTEL_EXPORTER_OTLP_PROTOCOL=http/json\n';
 /** service.name is `<project>-<app>`; the tree shows the app. */
 const SERVICE_PREFIX = `${(JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { name: string }).name}-`;
 
@@ -70,12 +69,11 @@ export async function startDevTraces(env: NodeJS.ProcessEnv): Promise<DevTraces 
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const color = process.stdout.isTTY && process.stdout.hasColors();
   let droppedReported = 0;
   const printQuiet = (now: number) => {
-    for (const trace of buffer.takeQuiet(now)) {
-      if (isProbeTrace(trace.spans)) continue;
-      const color = process.stdout.isTTY && process.stdout.hasColors();
-      process.stdout.write(`${formatTrace(trace.spans, { color, droppedSpans: trace.droppedSpans })}\n`);
+    for (const { spans, droppedSpans } of buffer.takeQuiet(now)) {
+      process.stdout.write(`${formatTrace(spans, { color, droppedSpans })}\n`);
     }
     if (buffer.droppedSpans > droppedReported) {
       droppedReported = buffer.droppedSpans;
@@ -84,12 +82,11 @@ export async function startDevTraces(env: NodeJS.ProcessEnv): Promise<DevTraces 
   };
   const sweep = setInterval(() => printQuiet(Date.now()), 250).unref();
 
-  const exportHere: Record<string, string> = forwardTo
-    ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${url}/v1/traces` }
-    : { OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
   return {
     env: {
-      ...exportHere,
+      ...(forwardTo
+        ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${url}/v1/traces` }
+        : { OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
       // Each process's spans arrive within 200 ms rather than the SDK's 5 s, so one quiet period spans them all.
       OTEL_BSP_SCHEDULE_DELAY: env.OTEL_BSP_SCHEDULE_DELAY ?? '200',
@@ -118,11 +115,8 @@ async function receive(
   }
   if (request.method !== 'POST') return void response.writeHead(405).end();
   if (request.url !== '/v1/traces') return void response.writeHead(request.url?.startsWith('/v1/') ? 200 : 404).end();
-  if (!request.headers['content-type']?.startsWith('application/json')) {
-    return void response
-      .writeHead(415, { 'content-type': 'text/plain' })
-      .end('OTLP/JSON only: OTEL_EXPORTER_OTLP_PROTOCOL=http/json\n');
-  }
+  const json = request.headers['content-type']?.startsWith('application/json');
+  if (!json) return void response.writeHead(415, { 'content-type': 'text/plain' }).end(JSON_ONLY);
   const body = Buffer.concat(chunks);
   try {
     buffer.add(devSpans(JSON.parse(body.toString('utf8')) as OtlpTraceRequest), Date.now());
@@ -130,10 +124,8 @@ async function receive(
     return void response.writeHead(400).end();
   }
   if (!forwardTo) return void response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  const headers = Object.entries(request.headers).filter(([name]) => !/^(host|content-length|connection)$/.test(name));
-  const answer = await fetch(forwardTo, { method: 'POST', headers: headers as [string, string][], body }).catch(
-    () => undefined,
-  );
+  const headers = Object.entries(request.headers).filter(([name]) => !NOT_FORWARDED.test(name)) as [string, string][];
+  const answer = await fetch(forwardTo, { method: 'POST', headers, body }).catch(() => undefined);
   if (!answer) return void response.writeHead(502).end();
   response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
   response.end(Buffer.from(await answer.arrayBuffer()));
@@ -146,7 +138,7 @@ function devSpans(request: OtlpTraceRequest): DevSpan[] {
     return (scopeSpans ?? []).flatMap(({ spans }) =>
       (spans ?? []).map((span): DevSpan => {
         const exception = span.events?.find((event) => event.name === 'exception');
-        const failed = span.status?.code === STATUS_ERROR;
+        const error = values(exception?.attributes)['exception.message'] ?? span.status?.message ?? '';
         return {
           traceId: span.traceId,
           spanId: span.spanId,
@@ -157,9 +149,7 @@ function devSpans(request: OtlpTraceRequest): DevSpan[] {
           startNs: BigInt(span.startTimeUnixNano),
           endNs: BigInt(span.endTimeUnixNano),
           attributes: values(span.attributes),
-          error: failed
-            ? String(values(exception?.attributes)['exception.message'] ?? span.status?.message ?? '')
-            : undefined,
+          error: span.status?.code === STATUS_ERROR ? String(error) : undefined,
         };
       }),
     );

@@ -45,12 +45,8 @@ export class TraceBuffer<S extends { traceId: string }> {
 
   /** Removes and returns the traces with no new span for quietMs, oldest first (every trace when now is Infinity). */
   takeQuiet(now: number): CompletedTrace<S>[] {
-    const quiet: CompletedTrace<S>[] = [];
-    for (const [traceId, { spans, droppedSpans, lastSpanAt }] of this.inProgress) {
-      if (now - lastSpanAt < this.limits.quietMs) continue;
-      this.inProgress.delete(traceId);
-      quiet.push({ traceId, spans, droppedSpans });
-    }
-    return quiet;
+    const quiet = [...this.inProgress.values()].filter((trace) => now - trace.lastSpanAt >= this.limits.quietMs);
+    for (const { traceId } of quiet) this.inProgress.delete(traceId);
+    return quiet.map(({ traceId, spans, droppedSpans }) => ({ traceId, spans, droppedSpans }));
   }
 }

@@ -1,4 +1,4 @@
-import { type DevSpan, formatTrace, isProbeTrace } from './trace-tree';
+import { type DevSpan, formatTrace } from './trace-tree';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const MS = 1_000_000n;
@@ -167,32 +167,5 @@ describe(formatTrace.name, () => {
   it('still shows spans whose parent ids form a cycle', () => {
     const text = formatTrace([span('a', 'b', 0, 1), span('b', 'a', 1, 1)]);
     expect(outline(text)).toEqual(['a', '└─ b']);
-  });
-});
-
-describe(isProbeTrace.name, () => {
-  it.each([
-    ['GET /health/ready', { 'http.route': '/health/ready' }],
-    ['GET /health', { 'url.path': '/health' }],
-    ['GET /metrics', {}],
-    ['GET', { 'url.path': '/metrics' }],
-  ])('leaves out %s %j (probes and scrapes)', (name, attributes) => {
-    expect(isProbeTrace([span('probe', undefined, 0, 1, { name, kind: 2, attributes })])).toBe(true);
-  });
-
-  it.each([
-    ['POST /orders', { 'http.route': '/orders' }],
-    ['GET /healthy-users', { 'http.route': '/healthy-users' }],
-    ['user.create', {}],
-  ])('keeps %s %j', (name, attributes) => {
-    expect(isProbeTrace([span('request', undefined, 0, 1, { name, kind: 2, attributes })])).toBe(false);
-  });
-
-  it('judges a trace by its root, not by a child', () => {
-    const trace = [
-      span('root', undefined, 0, 5, { name: 'POST /orders' }),
-      span('c', 'root', 1, 1, { name: 'GET /metrics' }),
-    ];
-    expect(isProbeTrace(trace)).toBe(false);
   });
 });

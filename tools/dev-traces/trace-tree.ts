@@ -31,30 +31,21 @@ export interface LayoutOptions {
 
 export const MAX_SPANS_SHOWN = 40;
 const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-const PROBE_PATH = /^\/(health|metrics)(\/|\?|$)/;
 const QUERY_CHARS = 40;
-
-/** A trace started by a health probe or a metrics scrape, which the dev output leaves out. */
-export function isProbeTrace(spans: readonly DevSpan[]): boolean {
-  const root = topSpans(spans, indexById(spans))[0];
-  if (!root) return false;
-  const path = root.attributes['http.route'] ?? root.attributes['url.path'] ?? /^[A-Z]+ (\/\S*)/.exec(root.name)?.[1];
-  return typeof path === 'string' && PROBE_PATH.test(path);
-}
 
 export function formatTrace(spans: readonly DevSpan[], options: LayoutOptions = {}): string {
   const { color = false, maxSpans = MAX_SPANS_SHOWN, droppedSpans = 0 } = options;
   const paint = (format: Parameters<typeof styleText>[0], text: string) =>
     color ? styleText(format, text, { validateStream: false }) : text;
-  const byId = indexById(spans);
-  const children = new Map<string, DevSpan[]>();
-  for (const span of byId.values()) {
-    if (span.parentSpanId && byId.has(span.parentSpanId)) {
-      children.set(span.parentSpanId, [...(children.get(span.parentSpanId) ?? []), span]);
-    }
-  }
-  const tops = topSpans(spans, byId);
-  const root = tops[0];
+  // An exporter that retries a batch sends its spans twice; the first copy counts.
+  const byId = new Map<string, DevSpan>();
+  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+  const sorted = [...byId.values()].sort(byStart);
+  // Top spans have no parent in the trace. The root is the top with no parent id, else the earliest top (an entry span
+  // whose parent is the caller's, such as curl's traceparent); any other top lost its parent. In a parent cycle
+  // (malformed ids) no span is a top, and the earliest stands in as the root.
+  const tops = sorted.filter((span) => !span.parentSpanId || !byId.has(span.parentSpanId));
+  const root = tops.find((span) => !span.parentSpanId) ?? tops[0] ?? sorted[0];
   if (!root) return '';
 
   const lines: { text: string; failed: boolean }[] = [];
@@ -63,17 +54,16 @@ export function formatTrace(spans: readonly DevSpan[], options: LayoutOptions = 
     seen.add(span.spanId);
     const text = prefix + connector + spanLine(span, span !== root && tops.includes(span), paint);
     lines.push({ text, failed: span.error !== undefined });
-    const below = [...(children.get(span.spanId) ?? [])].sort(byStart).filter((child) => !seen.has(child.spanId));
+    const below = sorted.filter((child) => child.parentSpanId === span.spanId && !seen.has(child.spanId));
     const childPrefix = prefix + (connector === '├─ ' ? '│  ' : connector === '' ? '' : '   ');
     below.forEach((child, index) => walk(child, childPrefix, index === below.length - 1 ? '└─ ' : '├─ '));
   };
-  for (const top of tops) walk(top, '', '');
-  // Spans in a parent cycle (malformed ids) are never reached from a top span; they still show, at the root.
-  for (const span of byId.values()) if (!seen.has(span.spanId)) walk(span, '', '');
+  // The root, the other top spans, then the spans of a parent cycle, which no top span reaches: they show at the root.
+  for (const span of [root, ...tops, ...sorted]) if (!seen.has(span.spanId)) walk(span, '', '');
 
-  const start = [...byId.values()].reduce((min, span) => (span.startNs < min ? span.startNs : min), root.startNs);
-  const end = [...byId.values()].reduce((max, span) => (span.endNs > max ? span.endNs : max), root.endNs);
-  const errors = [...byId.values()].filter((span) => span.error !== undefined).length;
+  const start = sorted.reduce((min, span) => (span.startNs < min ? span.startNs : min), root.startNs);
+  const end = sorted.reduce((max, span) => (span.endNs > max ? span.endNs : max), root.endNs);
+  const errors = sorted.filter((span) => span.error !== undefined).length;
   const counts = [`${byId.size} spans`, errors && `${errors} with errors`, droppedSpans && `${droppedSpans} dropped`];
   const status = root.error !== undefined ? paint('red', 'ERROR') : 'OK';
   const header = `trace ${root.traceId}  ${paint('bold', root.name)}  ${milliseconds(end - start)}  ${status}`;
@@ -88,14 +78,9 @@ export function formatTrace(spans: readonly DevSpan[], options: LayoutOptions = 
 }
 
 function spanLine(span: DevSpan, parentMissing: boolean, paint: (format: 'red' | 'yellow', text: string) => string) {
-  const fields = [
-    span.service,
-    span.name,
-    KINDS[span.kind] ?? `kind ${span.kind}`,
-    milliseconds(span.endNs - span.startNs),
-    ...keyAttributes(span),
-  ];
-  let line = fields.join('  ');
+  const kind = KINDS[span.kind] ?? `kind ${span.kind}`;
+  const duration = milliseconds(span.endNs - span.startNs);
+  let line = [span.service, span.name, kind, duration, ...keyAttributes(span)].join('  ');
   if (span.error !== undefined) line = paint('red', `✗ ${line}  error: ${span.error || '(no message)'}`);
   if (parentMissing) line += paint('yellow', `  [parent ${span.parentSpanId} not received]`);
   return line;
@@ -118,27 +103,7 @@ function keyAttributes({ name, attributes }: DevSpan): string[] {
   ].filter((field): field is string => typeof field === 'string');
 }
 
-function indexById(spans: readonly DevSpan[]): Map<string, DevSpan> {
-  // An exporter that retries a batch sends its spans twice; the first copy counts.
-  const byId = new Map<string, DevSpan>();
-  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
-  return byId;
-}
-
-/**
- * Spans whose parent is not in the trace, the trace's root first: the span with no parent at all, else the earliest
- * (an entry span whose parent is the caller's, such as curl's traceparent). Any other is a span whose parent was lost.
- */
-function topSpans(spans: readonly DevSpan[], byId: Map<string, DevSpan>): DevSpan[] {
-  const tops = [...byId.values()].filter((span) => !span.parentSpanId || !byId.has(span.parentSpanId));
-  tops.sort((a, b) => Number(Boolean(a.parentSpanId)) - Number(Boolean(b.parentSpanId)) || byStart(a, b));
-  // Only when every span's parent is in the trace, in a cycle (malformed ids): the earliest stands in as the root.
-  return tops.length > 0 ? tops : [...byId.values()].sort(byStart).slice(0, 1);
-}
-
-function byStart(a: DevSpan, b: DevSpan): number {
-  return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0;
-}
+const byStart = (a: DevSpan, b: DevSpan): number => Number(a.startNs - b.startNs);
 
 function milliseconds(nanoseconds: bigint): string {
   return `${(Number(nanoseconds) / 1e6).toFixed(1)} ms`;

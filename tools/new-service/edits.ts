@@ -1,13 +1,9 @@
 // The edits `npm run new:service` makes to files that already exist, one pure function per file: the text before,
 // the new service, the text after. Each fails with the file's name when the spot it edits is not where it expects,
-// rather than writing something half right. The spec next to this file runs each against the repository's own files.
+// rather than writing something half right. The spec runs each against the repository's own files.
 import type { ServiceNames } from './naming.ts';
 
-export interface ServicePorts {
-  httpPort: number;
-  rpcPort: number;
-  embeddedDatabasePort: number;
-}
+export type ServicePorts = Record<'httpPort' | 'rpcPort' | 'embeddedDatabasePort', number>;
 
 export interface NewService extends ServiceNames {
   ports: ServicePorts;
@@ -17,10 +13,7 @@ export interface NewService extends ServiceNames {
 }
 
 /** The edit of one file (`file`, from the repository's root). */
-export interface Edit {
-  (source: string, service: NewService): string;
-  file: string;
-}
+export type Edit = ((source: string, service: NewService) => string) & { file: string };
 
 /** Ports one above the highest each kind uses, so that no two services share one. */
 export function nextPorts(services: Record<string, ServicePorts>): ServicePorts {
@@ -51,8 +44,8 @@ export const addToProtoCompat = edit('libs/contracts/src/grpc/proto-compat.ts', 
     `import type { ProtoGrpcType as ${pascal}Proto } from './generated/${snake}';\n`;
   let result = insertAfterLast(source, /^import type .* from '\.\/generated\/\w+';$/gm, imports);
   result = append(result, /^type Proto = .*(?=;$)/m, ` & ${pascal}Proto`);
-  const signatures = result.search(/^interface ContractSignatures \{$/m);
-  return insertBefore(result, /^\}$/m, `  '${name}.create': [${request}, ${view}];\n`, signatures);
+  const signature = `  '${name}.create': [${request}, ${view}];\n`;
+  return insertBefore(result, /^\}$/m, signature, /^interface ContractSignatures \{$/m);
 });
 
 /** rpc-clients.module.ts: the typed client, so any app can `RpcClientsModule.register([...])` it. */
@@ -103,10 +96,7 @@ export const addToPackageJson = edit('package.json', (source, { name, snake }) =
     'db:migration:check': (script) =>
       append(script, /(?="$)/, ` && node tools/db/migration-diff.mts ${name} --exit-code`),
   };
-  const scripts = Object.entries(pkg.scripts).map(([key, script]): [string, string] => [
-    key,
-    added[key]?.(script) ?? script,
-  ]);
+  const scripts = Object.entries(pkg.scripts).map(([key, script]) => [key, added[key]?.(script) ?? script] as const);
   const lastStartDev = scripts.findLastIndex(([key]) => key.startsWith('start:dev:'));
   if (lastStartDev < 0) throw new Error('no start:dev:<app> script to add one after');
   scripts.splice(lastStartDev + 1, 0, [`start:dev:${name}`, `exec node tools/node.cjs nest start ${name} --watch`]);
@@ -118,24 +108,18 @@ export const addToCompose = edit('docker-compose.yml', (source, { name, constant
   let result = insertAfterLast(source, /^ {4}[A-Z0-9_]+_RPC_HOST: .*$/gm, `    ${constant}_RPC_HOST: ${name}\n`);
   const url = `postgresql://postgres:postgres@postgres:5432/${snake}`;
   result = insertAfterLast(result, /^ {4}[A-Z0-9_]+_DATABASE_URL: .*$/gm, `    ${constant}_DATABASE_URL: ${url}\n`);
-  const container = [
+  const container = block(
     `  ${name}:`,
     '    <<: *app',
     `    build: { context: ., dockerfile: docker/Dockerfile, target: runtime, args: { APP: ${name} } }`,
     `    image: ${project}/${name}:${version}`,
     '    depends_on: *service-deps',
     '',
-    '',
-  ].join('\n');
+  );
   result = insertBefore(result, /^ {2}gateway:$/m, container);
   // In the gateway's depends_on, with the other services: before nats.
   const dependency = `      ${name}: { condition: service_healthy }\n`;
-  return insertBefore(
-    result,
-    /^ {6}nats: \{ condition: service_healthy \}$/m,
-    dependency,
-    result.search(/^ {2}gateway:$/m),
-  );
+  return insertBefore(result, /^ {6}nats: \{ condition: service_healthy \}$/m, dependency, /^ {2}gateway:$/m);
 });
 
 /** docker/postgres/init-databases.sql: its database, created on the first start like the others. */
@@ -145,26 +129,26 @@ export const addToInitDatabases = edit('docker/postgres/init-databases.sql', (so
 
 /** docker/prometheus/prometheus.yml: a scrape job named after its service.name, on its HTTP port, next to the others. */
 export const addToPrometheus = edit('docker/prometheus/prometheus.yml', (source, { name, ports, project }) => {
-  const job = [
+  const job = block(
     `  - job_name: ${project}-${name}`,
     '    metrics_path: /metrics',
     '    fallback_scrape_protocol: PrometheusText0.0.4',
     '    static_configs:',
     `      - targets: ['${name}:${ports.httpPort}']`,
     '',
-    '',
-  ].join('\n');
+  );
   // Before the collector's job, and the comment lines above it that belong to that job.
   return insertBefore(source, /^(?: {2}#.*\n)* {2}- job_name: otel-collector-spanmetrics$/m, job);
 });
 
 /** .env.example: its ports, its commented-out database URL and its embedded database's port, each with the others. */
 export const addToEnvExample = edit('.env.example', (source, { name, constant, snake, ports }) => {
-  let result = insertAfterLast(
-    source,
-    /^[A-Z0-9_]+_RPC_PORT=.*$/gm,
-    `${constant}_HTTP_PORT=${ports.httpPort}\n${constant}_RPC_HOST=127.0.0.1\n${constant}_RPC_PORT=${ports.rpcPort}\n`,
+  const variables = block(
+    `${constant}_HTTP_PORT=${ports.httpPort}`,
+    `${constant}_RPC_HOST=127.0.0.1`,
+    `${constant}_RPC_PORT=${ports.rpcPort}`,
   );
+  let result = insertAfterLast(source, /^[A-Z0-9_]+_RPC_PORT=.*$/gm, variables);
   const url = `# ${constant}_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/${snake}\n`;
   result = insertAfterLast(result, /^# [A-Z0-9_]+_DATABASE_URL=.*$/gm, url);
   const embedded = `EMBEDDED_${constant}_DB_PORT=${ports.embeddedDatabasePort}\n`;
@@ -174,18 +158,13 @@ export const addToEnvExample = edit('.env.example', (source, { name, constant, s
 
 /** docker/Dockerfile: its Prisma schema before `npm ci`, whose postinstall generates every service's client. */
 export const addToDockerfile = edit('docker/Dockerfile', (source, { name }) => {
-  const lines = `COPY apps/${name}/prisma apps/${name}/prisma\nCOPY apps/${name}/prisma.config.ts apps/${name}/\n`;
-  return insertAfterLast(source, /^COPY apps\/[^/]+\/prisma\.config\.ts .*$/gm, lines);
+  const copies = `COPY apps/${name}/prisma apps/${name}/prisma\nCOPY apps/${name}/prisma.config.ts apps/${name}/\n`;
+  return insertAfterLast(source, /^COPY apps\/[^/]+\/prisma\.config\.ts .*$/gm, copies);
 });
 
 /** .github/workflows/ci.yml: its image is built with the others'. */
 export const addToCiWorkflow = edit('.github/workflows/ci.yml', (source, { name }) => {
   return append(source, /^ +app: \[[^\]]*(?=\]$)/m, `, ${name}`);
-});
-
-/** docker/grafana/dashboards/red.json: the dashboard's service picker offers it. */
-export const addToDashboard = edit('docker/grafana/dashboards/red.json', (source, { name, project }) => {
-  return append(source, /"name": "job",[\s\S]*?"query": "[^"]*(?=")/, `,${project}-${name}`);
 });
 
 /** An edit of `file` whose errors start with the file's name, so a user knows which file is not as expected. */
@@ -200,12 +179,8 @@ function edit(file: string, change: (source: string, service: NewService) => str
   return Object.assign(named, { file });
 }
 
-/** Replaces the first match of `pattern`, which must be there. */
-function replaceOnce(
-  source: string,
-  pattern: RegExp,
-  replacer: (match: string, ...groups: string[]) => string,
-): string {
+/** Replaces the first match of `pattern` (the match, then its groups, to `replacer`), which must be there. */
+function replaceOnce(source: string, pattern: RegExp, replacer: (...match: string[]) => string): string {
   if (!pattern.test(source)) throw new Error(`found no ${pattern} to edit`);
   return source.replace(pattern, replacer);
 }
@@ -215,8 +190,9 @@ function append(source: string, pattern: RegExp, text: string): string {
   return replaceOnce(source, pattern, (match) => `${match}${text}`);
 }
 
-/** Inserts `text` before the first match of `pattern` that starts at `from` or later. */
-function insertBefore(source: string, pattern: RegExp, text: string, from = 0): string {
+/** Inserts `text` before the first match of `pattern`, or with `after`, the first one after the first match of that. */
+function insertBefore(source: string, pattern: RegExp, text: string, after?: RegExp): string {
+  const from = after ? source.search(after) : 0;
   const found = from < 0 ? -1 : source.slice(from).search(pattern);
   if (found < 0) throw new Error(`found no ${pattern} to insert before`);
   return `${source.slice(0, from + found)}${text}${source.slice(from + found)}`;
@@ -228,4 +204,9 @@ function insertAfterLast(source: string, pattern: RegExp, text: string): string 
   if (!last) throw new Error(`found no ${pattern} to insert after`);
   const lineEnd = last.index + last[0].length + 1;
   return `${source.slice(0, lineEnd)}${text}${source.slice(lineEnd)}`;
+}
+
+/** Lines of text, each ending with a newline (an empty one is a blank line). */
+function block(...lines: string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,5 +1,4 @@
-// The names a new service goes by in each place, and the rules a name must follow. Pure but for reservedNames, which
-// reads the repository: the spec next to this file tests it, and new-service.mts uses it.
+// The names a new service goes by in each place, and the rules a name must follow. Pure but for reservedNames.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -10,10 +9,9 @@ export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_LENGTH = 30;
 
 /**
- * Names taken by something other than a service, which the new one would collide with, read from where each is
- * declared: the apps (the gateway) and the libraries, the contracts lib's own folders, the docker-compose services,
- * the repository's top folders; and the folders that builds and tools create (dist, generated). The services of
- * services.json are left out: they are taken too, but "exists already" says so better.
+ * Names taken by something other than a service, which a new one would collide with, read from where each is declared:
+ * the apps (the gateway) and libraries, the contracts lib's own folders, the compose services, the top folders, and the
+ * folders builds and tools create (dist, generated). Not the services: "exists already" says so better.
  */
 export function reservedNames(root: string): Set<string> {
   const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -69,13 +67,13 @@ export function invalidNameReason(
   return undefined;
 }
 
-/** The template's placeholders, longest first so that none is replaced inside another. */
-export function placeholders(names: ServiceNames & { project: string }, timestamp: string): [string, string][] {
+/** The template's placeholders, longest first so that none is replaced inside another; `now` names the migration. */
+export function placeholders(names: ServiceNames & { project: string }, now: Date): [string, string][] {
   return [
     ['__project__', names.project],
     ['__name_snake__', names.snake],
     ['__nameCamel__', names.camel],
-    ['__timestamp__', timestamp],
+    ['__timestamp__', migrationTimestamp(now)],
     ['__Name__', names.pascal],
     ['__NAME__', names.constant],
     ['__name__', names.name],

@@ -1,28 +1,21 @@
-// The work behind `npm run rename -- <new-name>` (rename.mts): every spelling of the project's name, in every file
-// the project owns, becomes the new name in the same spelling.
+// The work behind `npm run rename -- <new-name>` (rename.mts). The name is carried by package.json and the lock file's
+// own name fields, the images and CI build tags, each app's default service.name (`<name>-gateway`, ...) and the
+// Prometheus jobs that must match it, the Grafana provider, the README title and the API description.
 //
-// What carries the name: package.json and the lock file's own name fields, the images and the CI build tags, the
-// default service.name of each app (`<name>-gateway`, ...) with the Prometheus jobs and the Grafana job variable
-// that must match it, the Grafana provider, the README title and the API description.
-//
-// The `@app/<lib>` import aliases are not renamed: they are Nest CLI's convention for a monorepo's libraries
-// (`nest g library` writes them), not an npm scope. The project is one private package; its libraries are path
-// aliases that never reach a registry, so they cannot collide with another company's packages, and keeping `@app/`
-// keeps every import, the lint rules and the Nest CLI defaults as the Nest documentation shows them.
+// The `@app/<lib>` import aliases stay: they are Nest CLI's convention for a monorepo's libraries (`nest g library`
+// writes them), not an npm scope. Path aliases of one private package never reach a registry, so they cannot collide
+// with another company's packages; keeping them keeps the imports, lint rules and Nest CLI defaults as documented.
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Installed, built or generated, never edited: the Prisma clients in apps/<app>/src/generated are regenerated. */
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.tools', 'dist', 'coverage', '.data']);
 const SKIPPED_PATHS = [/^apps\/[^/]+\/src\/generated$/, /^bench\/results\/tmp$/];
-const LOCK_FILE = 'package-lock.json';
-const README = 'README.md';
 
 /**
- * Why a name cannot be the project's, or undefined when it can. Kebab-case satisfies npm's package name rules
- * (lowercase, URL-safe, no leading dot or underscore, no spaces) and is also a valid image name, Prometheus job
- * name and service.name prefix. At least two words, because a one-word name ("shop") cannot be told apart from the
- * same ordinary word in the code and docs, so a later rename could not find it reliably.
+ * Why a name cannot be the project's, or undefined when it can. Kebab-case meets npm's package name rules (lowercase,
+ * URL-safe, no leading dot or underscore, no spaces) and suits image names, Prometheus jobs and service.name prefixes.
+ * Two words at least: a one-word name ("shop") cannot be told from the same word in code and docs by a later rename.
  */
 export function nameProblem(name: string): string | undefined {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(name)) {
@@ -56,8 +49,7 @@ export function spellingPattern(name: string): RegExp {
     return `(?:${[...spellings].map(escape).join('|')})`;
   });
   const [first, ...rest] = words;
-  // The first separator is captured and the others must repeat it: one spelling, not a mix.
-  // A one-word name (set by hand) still gets the group, empty.
+  // The first separator is captured and the others must repeat it: one spelling, not a mix. One word: an empty group.
   const joined = rest.length ? rest.map((word, i) => (i === 0 ? `([-_. ]?)${word}` : `\\1${word}`)).join('') : '()';
   return new RegExp(`(?<![A-Za-z0-9])${first}${joined}(?![a-z0-9])`, 'g');
 }
@@ -65,13 +57,12 @@ export function spellingPattern(name: string): RegExp {
 /** `text` with every spelling of `oldName` replaced by `newName` spelled the same way, and how many were found. */
 export function renameInText(text: string, oldName: string, newName: string): { text: string; count: number } {
   let count = 0;
-  const oldWordCount = oldName.split('-').length;
+  const newWords = newName.split('-');
   const renamed = text.replace(spellingPattern(oldName), (match: string, separator: string) => {
     count++;
-    const matchedWords = separator ? match.split(separator) : splitJoined(match, oldName);
-    const newWords = newName.split('-');
-    const cases = matchedWords.map(caseOf);
-    return newWords.map((word, i) => inCase(word, cases[Math.min(i, oldWordCount - 1)] ?? 'lower')).join(separator);
+    // The case of each old word, the last one's for the new words beyond them.
+    const cases = (separator ? match.split(separator) : splitJoined(match, oldName)).map(caseOf);
+    return newWords.map((word, i) => inCase(word, cases[Math.min(i, cases.length - 1)] ?? 'lower')).join(separator);
   });
   return { text: renamed, count };
 }
@@ -90,25 +81,22 @@ export function projectFiles(root: string, dir = root): string[] {
       const path = join(dir, entry);
       const relativePath = relative(root, path).split(sep).join('/');
       const stat = lstatSync(path);
-      if (stat.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(entry) || SKIPPED_PATHS.some((skipped) => skipped.test(relativePath))) return [];
-        return projectFiles(root, path);
-      }
+      const skipped = SKIPPED_DIRECTORIES.has(entry) || SKIPPED_PATHS.some((pattern) => pattern.test(relativePath));
+      if (stat.isDirectory()) return skipped ? [] : projectFiles(root, path);
       return stat.isFile() ? [relativePath] : [];
     });
 }
 
 /** Renames the project in `root`; running it again with the same name changes nothing. */
 export function renameProject(root: string, newName: string) {
-  const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
-  const oldName = packageJson.name;
+  const { name: oldName } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
   const changes: { path: string; count: number }[] = [];
   for (const path of projectFiles(root)) {
     const content = readFileSync(join(root, path));
     if (content.includes(0)) continue; // binary
     const before = content.toString('utf8');
     const { text, count } =
-      path === LOCK_FILE ? renameLockFile(before, newName) : renameFile(path, before, oldName, newName);
+      path === 'package-lock.json' ? renameLockFile(before, newName) : renameFile(path, before, oldName, newName);
     if (count > 0 && text !== before) {
       writeFileSync(join(root, path), text);
       changes.push({ path, count });
@@ -121,7 +109,7 @@ function renameFile(path: string, text: string, oldName: string, newName: string
   const renamed = oldName === newName ? { text, count: 0 } : renameInText(text, oldName, newName);
   // The README's title is the project's name as people write it (words and capitals of their choice), not always a
   // spelling of the package name; the README is the one place that spells it so, in its first line (`# Title`).
-  const title = path === README ? /^# (.+)$/.exec(renamed.text.split('\n')[0] ?? '')?.[1]?.trim() : undefined;
+  const title = path === 'README.md' ? /^# (.+)$/.exec(renamed.text.split('\n')[0] ?? '')?.[1]?.trim() : undefined;
   if (!title || title === newName) return renamed;
   const titlePattern = new RegExp(escape(title), 'gi');
   const occurrences = renamed.text.match(titlePattern)?.length ?? 0;

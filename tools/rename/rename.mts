@@ -3,17 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { nameProblem, renameProject } from './rename-project.ts';
 
-const args = process.argv.slice(2);
-if (args.length !== 1) {
-  console.error('usage: npm run rename -- <new-name>   (kebab-case, e.g. acme-shop)');
-  process.exit(2);
-}
-const [newName] = args as [string];
+const [newName, ...extra] = process.argv.slice(2);
+if (!newName || extra.length) fail('usage: npm run rename -- <new-name>   (kebab-case, e.g. acme-shop)');
 const problem = nameProblem(newName);
-if (problem) {
-  console.error(`rename: "${newName}" ${problem}`);
-  process.exit(2);
-}
+if (problem) fail(`rename: "${newName}" ${problem}`);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { oldName, changes } = renameProject(root, newName);
@@ -23,4 +16,9 @@ if (changes.length === 0) {
   console.log(`rename: ${oldName} -> ${newName}`);
   for (const { path, count } of changes) console.log(`  ${path}: ${count} replaced`);
   console.log('Images built under the old name keep it; rebuild them (docker compose build).');
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
 }

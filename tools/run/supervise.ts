@@ -18,10 +18,9 @@ export interface Supervised {
 }
 
 /**
- * Keeps one app running, as Compose's `restart: unless-stopped` or a process manager would: a child that exits
- * on its own is started again after a backoff, and the others are left alone, so readiness reports the missing
- * service while it is down and the system recovers by itself. `start` must spawn the child `detached`, so
- * `stop` reaches its whole process group (the Nest CLI's tsc and the app under it).
+ * Keeps one app running, as Compose's `restart: unless-stopped` would: a child that exits on its own starts again after
+ * a backoff while the others run on, so readiness reports the service missing and the system recovers by itself.
+ * `start` must spawn the child `detached`: `stop` signals its whole process group.
  */
 export function supervise(name: string, start: () => ChildProcess, options: SuperviseOptions): Supervised {
   const { log, initialDelayMs = 500, maxDelayMs = 10_000, stableAfterMs = 10_000 } = options;
