@@ -28,6 +28,7 @@ const databases: EmbeddedPostgres[] = [];
 const children: Supervised[] = [];
 let devTraces: DevTraces | undefined;
 let stopping = false;
+const log = (message: string) => console.log(`[run] ${message}`);
 
 /** `USER_REPLICAS=2` runs two user services; only brokers (NATS, RabbitMQ) can share work between replicas. */
 function replicasOf(app: string): number {
@@ -102,10 +103,6 @@ async function stop(exitCode: number): Promise<void> {
   await devTraces?.stop();
   await Promise.all(databases.map((database) => database.stop()));
   process.exit(exitCode);
-}
-
-function log(message: string): void {
-  console.log(`[run] ${message}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));

@@ -55,9 +55,9 @@ describe('mediansBy', () => {
 
     const groups = mediansBy(rows, (row) => row.mode, ['rps', 'ms'] as const);
 
-    expect(groups.map(({ key, medians, count }) => ({ key, medians, count }))).toEqual([
-      { key: 'on', medians: { rps: 20, ms: 4 }, count: 3 },
-      { key: 'off', medians: { rps: 20, ms: 1 }, count: 1 },
+    expect(groups).toEqual([
+      { key: 'on', first: rows[0], medians: { rps: 20, ms: 4 } },
+      { key: 'off', first: rows[1], medians: { rps: 20, ms: 1 } },
     ]);
   });
 });

@@ -22,7 +22,7 @@ export function mediansBy<T extends object, K extends keyof T>(
   rows: readonly T[],
   keyOf: (row: T) => string,
   fields: readonly K[],
-): { key: string; first: T; medians: Record<K, number>; count: number }[] {
+): { key: string; first: T; medians: Record<K, number> }[] {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const key = keyOf(row);
@@ -31,7 +31,6 @@ export function mediansBy<T extends object, K extends keyof T>(
   return [...groups].map(([key, group]) => ({
     key,
     first: group[0]!,
-    count: group.length,
     medians: Object.fromEntries(
       fields.map((field) => [field, median(group.map((row) => Number(row[field])))]),
     ) as Record<K, number>,

@@ -36,11 +36,7 @@ export async function startEmbeddedPostgres(
   // saves a round trip and states that there is no TLS.
   const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await server.stop();
-      await db.close();
-    })());
+  const stop = () => (stopping ??= server.stop().then(() => db.close()));
   return { url, stop };
 }
 

@@ -8,11 +8,7 @@ import pg from 'pg';
 import { SERVICE_NAMES, databaseUrlVariable, isService } from '../services.mts';
 import { NO_FILTERS, listMigrations, servicePaths, withEngine } from './schema-engine.mts';
 
-export type MigrateOptions = {
-  service: string;
-  databaseUrl: string;
-  log?: (line: string) => void;
-};
+export type MigrateOptions = { service: string; databaseUrl: string; log?: (line: string) => void };
 
 /** Applies the service's pending migrations, and logs which (or that there were none). */
 export async function migrate({ service, databaseUrl, log = () => {} }: MigrateOptions): Promise<void> {
@@ -43,11 +39,7 @@ async function ensureDatabaseExists(databaseUrl: string): Promise<string | undef
   url.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).finally(() => admin.end());
   return name;
 }
 

@@ -13,6 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DiffTarget } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { migrationTimestamp } from '../new-service/naming.ts';
 import { SERVICE_NAMES, isService } from '../services.mts';
 import { startEmbeddedPostgres } from './embedded-postgres.mts';
 import { type EngineOptions, NO_FILTERS, listMigrations, servicePaths, withEngine } from './schema-engine.mts';
@@ -64,9 +65,8 @@ export async function createMigration(service: string, name: string): Promise<st
   const sql = await migrationDiff(service);
   if (!sql) return undefined;
   const migrations = servicePaths(service).migrations;
-  // Prisma names migrations <UTC yyyyMMddHHmmss>_<name>; the engine applies them in name order.
-  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const folder = join(migrations, `${stamp}_${name.replace(/[^A-Za-z0-9_]+/g, '_')}`);
+  // The engine applies migrations in name order.
+  const folder = join(migrations, `${migrationTimestamp(new Date())}_${name.replace(/[^A-Za-z0-9_]+/g, '_')}`);
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'migration.sql'), sql);
   const lockFile = join(migrations, 'migration_lock.toml');
@@ -86,9 +86,7 @@ async function main(): Promise<number> {
   }
   if (name) {
     const folder = await createMigration(service, name);
-    console.error(
-      folder ? `${service}: created ${folder}` : `${service}: schema matches the migrations; nothing to create`,
-    );
+    console.error(`${service}: ${folder ? `created ${folder}` : 'schema matches the migrations; nothing to create'}`);
     return 0;
   }
   const sql = await migrationDiff(service, values['from-url']);

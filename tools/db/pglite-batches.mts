@@ -13,26 +13,15 @@ import type { PGlite } from '@electric-sql/pglite';
 const SYNC = 0x53; // 'S'
 const EXTENDED = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]); // Parse, Bind, Describe, Execute, Close, Flush
 
-/** What the wrapper saw, for its spec: a server that stops calling these makes the wrapper a silent no-op. */
-export type BatchCounters = { batches: number; transactionChecks: number };
-
 /** `db` for PGLiteSocketServer's `db` option: the same database, holding the queue on one connection per batch. */
-export function oneBatchAtATime(db: PGlite, counters?: BatchCounters): PGlite {
+export function oneBatchAtATime(db: PGlite): PGlite {
   let inBatch = false;
   return new Proxy(db, {
     get(target, property) {
-      if (property === 'isInTransaction') {
-        return () => {
-          if (counters) counters.transactionChecks++;
-          return inBatch || target.isInTransaction();
-        };
-      }
+      if (property === 'isInTransaction') return () => inBatch || target.isInTransaction();
       if (property === 'execProtocolRawStream') {
         return async (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
-          if (EXTENDED.has(message[0]!) && !inBatch) {
-            inBatch = true;
-            if (counters) counters.batches++;
-          }
+          if (EXTENDED.has(message[0]!)) inBatch = true;
           try {
             await target.execProtocolRawStream(message, options);
           } finally {

@@ -68,22 +68,15 @@ export const addToGatewayModule = edit('apps/gateway/src/app.module.ts', (source
   return insertAfterLast(result, /^import .*;$/gm, importLine);
 });
 
-/** nest-cli.json: the app's project, after the other applications; its assets carry the .proto files as theirs do. */
+/** nest-cli.json: the app's project, made like the last application's (its .proto assets too) and placed after it. */
 export const addToNestCli = edit('nest-cli.json', (source, { name }) => {
   const config = JSON.parse(source) as { projects: Record<string, { type: string }> };
-  const project = {
-    type: 'application',
-    root: `apps/${name}`,
-    entryFile: 'main',
-    sourceRoot: `apps/${name}/src`,
-    compilerOptions: {
-      tsConfigPath: `apps/${name}/tsconfig.app.json`,
-      assets: [{ include: '../../../libs/contracts/src/grpc/*.proto', outDir: `dist/apps/${name}/libs/contracts/src` }],
-    },
-  };
   const entries = Object.entries(config.projects);
   const lastApp = entries.findLastIndex(([, existing]) => existing.type === 'application');
-  entries.splice(lastApp + 1, 0, [name, project]);
+  if (lastApp < 0) throw new Error('no application project to make the new one like');
+  const [model, project] = entries[lastApp]!;
+  const renamed = JSON.stringify(project).replace(new RegExp(`apps/${model}(?=[/"])`, 'g'), `apps/${name}`);
+  entries.splice(lastApp + 1, 0, [name, JSON.parse(renamed) as typeof project]);
   return `${JSON.stringify({ ...config, projects: Object.fromEntries(entries) }, null, 2)}\n`;
 });
 

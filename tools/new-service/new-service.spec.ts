@@ -168,14 +168,25 @@ describe('the edits, on this repository’s files', () => {
     expect(after).toContain("import { StockLevelController } from './stock-level/stock-level.controller';\n");
   });
 
-  it('adds an application project to nest-cli.json, after the other applications', () => {
+  it('adds an application project to nest-cli.json like the others, after them', () => {
     const after = JSON.parse(edits.addToNestCli(read('nest-cli.json'), billing)) as {
-      projects: Record<string, { type: string; sourceRoot: string }>;
+      projects: Record<string, { type: string }>;
     };
 
     const types = Object.values(after.projects).map(({ type }) => type);
     expect(types.lastIndexOf('application')).toBeLessThan(types.indexOf('library'));
-    expect(after.projects.billing).toMatchObject({ type: 'application', sourceRoot: 'apps/billing/src' });
+    expect(after.projects.billing).toEqual({
+      type: 'application',
+      root: 'apps/billing',
+      entryFile: 'main',
+      sourceRoot: 'apps/billing/src',
+      compilerOptions: {
+        tsConfigPath: 'apps/billing/tsconfig.app.json',
+        assets: [
+          { include: '../../../libs/contracts/src/grpc/*.proto', outDir: 'dist/apps/billing/libs/contracts/src' },
+        ],
+      },
+    });
   });
 
   it('builds, watches and migration-checks it in package.json', () => {
