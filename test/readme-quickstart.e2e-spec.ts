@@ -50,8 +50,9 @@ function portOpen(port: number): Promise<boolean> {
 /** Every port `npm run dev` opened (HTTP, RPC, embedded databases, replicas) is closed again. */
 async function openPorts(ports: DevPorts, replicas: number): Promise<number[]> {
   const all = Object.values(ports).map(Number);
+  const servicePorts = Object.entries(ports).filter(([name]) => name.endsWith('_HTTP_PORT'));
   for (let replica = 1; replica < replicas; replica++) {
-    all.push(Number(ports.USER_HTTP_PORT) + 10 * replica, Number(ports.ORDER_HTTP_PORT) + 10 * replica);
+    all.push(...servicePorts.map(([, port]) => Number(port) + 10 * replica));
   }
   const open = await Promise.all(all.map(portOpen));
   return all.filter((_, index) => open[index]);

@@ -1,5 +1,6 @@
 // `npm run dev` as the README runs it, for the specs that follow the README (readme-quickstart, dev-traces): its
 // commands verbatim, in a throwaway copy of the repository, on free ports.
+import { SERVICES } from '@app/config';
 import { AppProcess } from './app-process';
 import { freePort, freePortForReplicas } from './ports';
 import type { RepoCopy } from './repo-copy';
@@ -20,19 +21,19 @@ export function asRun(command: string, gatewayPort: number, userId?: string): st
   return userId ? rewritten.replace('"userId":"5b0e…"', `"userId":"${userId}"`) : rewritten;
 }
 
-/** Ports for everything `npm run dev` opens (tools/run.mts and libs/config read these variables). */
-export async function devPorts(replicas: number) {
-  return {
-    GATEWAY_PORT: String(await freePort()),
-    USER_HTTP_PORT: String(await freePortForReplicas(replicas)),
-    ORDER_HTTP_PORT: String(await freePortForReplicas(replicas)),
-    USER_RPC_PORT: String(await freePort()),
-    ORDER_RPC_PORT: String(await freePort()),
-    EMBEDDED_USER_DB_PORT: String(await freePort()),
-    EMBEDDED_ORDER_DB_PORT: String(await freePort()),
-  };
+/** The port variables of everything `npm run dev` opens, each set to a free port (tools/run.mts reads them). */
+export type DevPorts = { GATEWAY_PORT: string } & Record<string, string>;
+
+/** Ports for the gateway and every service of libs/config's registry: HTTP (with room for replicas), RPC, database. */
+export async function devPorts(replicas: number): Promise<DevPorts> {
+  const ports: DevPorts = { GATEWAY_PORT: String(await freePort()) };
+  for (const { envPrefix } of Object.values(SERVICES)) {
+    ports[`${envPrefix}_HTTP_PORT`] = String(await freePortForReplicas(replicas));
+    ports[`${envPrefix}_RPC_PORT`] = String(await freePort());
+    ports[`EMBEDDED_${envPrefix}_DB_PORT`] = String(await freePort());
+  }
+  return ports;
 }
-export type DevPorts = Awaited<ReturnType<typeof devPorts>>;
 
 /**
  * The environment of a developer's shell: this one, without anything that would change what `npm run dev` does
@@ -47,9 +48,7 @@ export function devEnvironment(
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
     if (
-      /^(NODE_ENV|TRANSPORT|NATS_URL|RABBITMQ_URL|LOG_FORMAT|LOG_LEVEL|USER_REPLICAS|ORDER_REPLICAS|DEV_TRACES)$/.test(
-        name,
-      ) ||
+      /^(NODE_ENV|TRANSPORT|NATS_URL|RABBITMQ_URL|LOG_FORMAT|LOG_LEVEL|DEV_TRACES)$|_REPLICAS$/.test(name) ||
       /_DATABASE_URL$|^OTEL_/.test(name)
     ) {
       delete env[name];
