@@ -35,6 +35,11 @@ export function databaseUrlVariable(service: string): string {
   return `${envPrefix(service)}_DATABASE_URL`;
 }
 
+/** The variable that holds a service's RPC port (TCP and gRPC listen on it). */
+export function rpcPortVariable(service: string): string {
+  return `${envPrefix(service)}_RPC_PORT`;
+}
+
 /** The variable that holds an app's HTTP port (a service's health and metrics), and its default. */
 export function httpPortOf(app: string): { variable: string; port: number } {
   if (app === 'gateway') return { variable: GATEWAY.httpPortVariable, port: GATEWAY.httpPort };

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { APP_NAMES, SERVICE_NAMES, envPrefix, httpPortOf } from '../services.mts';
+import { APP_NAMES, SERVICE_NAMES, httpPortOf, rpcPortVariable } from '../services.mts';
 import { stopChild } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,7 +25,7 @@ export type AppSet = { apps: RunningApp[]; gatewayUrl: string; stop(): Promise<v
 /** Starts the apps in turn (the gateway is ready once the services answer it), logging to `<logPrefix>-<app>.log`. */
 export async function startApps(logPrefix: string, env: NodeJS.ProcessEnv): Promise<AppSet> {
   const shared = { ...env };
-  for (const service of SERVICE_NAMES) shared[`${envPrefix(service)}_RPC_PORT`] = String(await freePort());
+  for (const service of SERVICE_NAMES) shared[rpcPortVariable(service)] = String(await freePort());
   const children: ChildProcess[] = [];
   const stop = async () => void (await Promise.all(children.map(stopChild)));
   const apps: RunningApp[] = [];
