@@ -126,7 +126,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
     }
 
     /** Resolves once the order service has logged a failed delivery after log line `from` (of `minAttempts` or more). */
-    const deliveryFailed = (from: number, minAttempts = 0) =>
+    const deliveryFailed = (from: number, minAttempts = 0, timeoutMs = 15_000) =>
       waitUntil(
         () =>
           stack
@@ -137,7 +137,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
                 line.msg === 'event not published; the outbox relay will retry it' &&
                 Number(line.attempts) >= minAttempts,
             ),
-        { timeoutMs: 15_000, description: () => 'no delivery of order.created failed' },
+        { timeoutMs, description: () => 'no delivery of order.created failed' },
       );
 
     it('counts every committed order exactly once after the consumer is killed with SIGKILL and restarted', async () => {
@@ -164,16 +164,33 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
       await created(load, 20);
 
       const user = stack.app('user');
-      const pausedAt = Date.now();
-      const logsAtPause = stack.app('order').logs.length;
-      process.kill(user.pid!, 'SIGSTOP');
-      try {
-        // Paused until an event in flight has timed out at the relay and been sent again, and past the consumer's
-        // own timeout on the statement it may have been running.
-        await deliveryFailed(logsAtPause, 1);
-        await waitUntil(() => Date.now() - pausedAt > QUERY_TIMEOUT_MS);
-      } finally {
-        process.kill(user.pid!, 'SIGCONT');
+      // The pause must catch an event in flight (sent, not yet acknowledged). No order commits while the user service
+      // is paused (an order asks it whether its user exists), so a pause that caught none is lifted, and after more
+      // orders, tried again.
+      for (let pause = 1; ; pause++) {
+        const pausedAt = Date.now();
+        const logsAtPause = stack.app('order').logs.length;
+        process.kill(user.pid!, 'SIGSTOP');
+        try {
+          // An event in flight fails its first delivery within RPC_TIMEOUT_MS of the pause.
+          const caught = await deliveryFailed(logsAtPause, 0, 5 * RPC_TIMEOUT_MS).then(
+            () => true,
+            (error: unknown) => {
+              if (pause === 3) throw error;
+              return false;
+            },
+          );
+          if (caught) {
+            // Paused until that event has timed out at the relay and been sent again, and past the consumer's own
+            // timeout on the statement it may have been running.
+            await deliveryFailed(logsAtPause, 1);
+            await waitUntil(() => Date.now() - pausedAt > QUERY_TIMEOUT_MS);
+            break;
+          }
+        } finally {
+          process.kill(user.pid!, 'SIGCONT');
+        }
+        await created(load, load.answered(201).length + 5);
       }
       await load.stop();
 
@@ -181,7 +198,7 @@ describe.each(['tcp', 'nats', 'rmq'] satisfies TransportKind[])(
       expect((await outbox(users)).redelivered).toBeGreaterThan(0);
       await expectRedeliveryInOriginalTrace(users);
       expect(user.running).toBe(true);
-    }, 90_000);
+    }, 120_000);
 
     /**
      * One redelivered event: its trace (the order's) holds the request's failed send and the relay's send, and the
